@@ -1,0 +1,12 @@
+"""mnist-lesson: build, train and use a convolutional network for handwritten digits.
+
+The modules, by role:
+
+- ``mnist_lesson.data``: download, validate, cache and slice the MNIST sprite; batches.
+- ``mnist_lesson.model``: the lesson's CNN, compiled.
+
+Import what you need from its module, e.g. ``from mnist_lesson.data import MnistData``.
+TensorFlow is imported only by the modules that need it, so ``import mnist_lesson`` is quick.
+"""
+
+__version__ = "0.1.0"
