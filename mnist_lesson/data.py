@@ -1,0 +1,184 @@
+"""MNIST for the lesson: find or download the sprite, split it, and serve shuffled batches.
+
+``MnistData`` is the Python twin of the TensorFlow.js lesson's ``data.js``::
+
+    data = MnistData().load()
+    images, labels = data.next_train_batch(64)   # float32 [64, 28, 28, 1], float32 [64, 10]
+    model.fit(data.dataset("train"), validation_data=data.dataset("test"), epochs=5)
+
+Pixels stay ``uint8`` until a batch is asked for, so the whole set costs 51 MB, not 204 MB.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mnist_lesson.download import BASE_URL, TIMEOUT_SECONDS, download_sprite, offline_hint
+from mnist_lesson.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError, read_sprite
+
+if TYPE_CHECKING:
+    import tensorflow as tf
+
+DATA_ENV = "MNIST_LESSON_DATA"
+# data.js trains on the first 55,000 of 65,000 digits and tests on the last 10,000.
+TRAIN_SHARE = (55, 65)
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cache_folder() -> Path:
+    """Return where downloads and saved models live.
+
+    In a clone of the repository that is its ``data/`` folder; where the package was
+    installed on its own (pip on Colab) it is a per-user cache folder.
+    """
+    if (_REPO_ROOT / "pyproject.toml").is_file() and (_REPO_ROOT / "data").is_dir():
+        return _REPO_ROOT / "data"
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "mnist-lesson"
+
+
+def _has_sprite(folder: Path) -> bool:
+    return (folder / IMAGES_FILE).is_file() and (folder / LABELS_FILE).is_file()
+
+
+def find_sprite(
+    folder: str | Path | None = None,
+    base_url: str = BASE_URL,
+    timeout: float = TIMEOUT_SECONDS,
+) -> Path:
+    """Return a folder holding both sprite files, downloading them into the cache if needed.
+
+    Looks in ``folder`` if given, else in ``$MNIST_LESSON_DATA``, else in the cache; only
+    the cache is ever downloaded into.
+    """
+    for given, origin in ((folder, "the folder you passed"), (os.environ.get(DATA_ENV), None)):
+        if given:
+            given = Path(given).expanduser()
+            if not _has_sprite(given):
+                origin = origin or f"the folder in the environment variable {DATA_ENV}"
+                raise MnistDataError(
+                    f"{given} ({origin}) should hold {IMAGES_FILE} and {LABELS_FILE}, but "
+                    f"{'it does not exist' if not given.is_dir() else 'they are not both there'}"
+                    f". {offline_hint(given, base_url)}"
+                )
+            return given
+    cache = cache_folder()
+    if not _has_sprite(cache):
+        download_sprite(cache, base_url=base_url, timeout=timeout)
+    return cache
+
+
+class MnistData:
+    """The lesson's MNIST: uint8 digits and one-hot labels, split 55 : 10, with batches.
+
+    Args:
+        folder: a folder with ``mnist_images.png`` and ``mnist_labels_uint8``; ``None``
+            means ``$MNIST_LESSON_DATA``, else the cache (downloading on first use).
+        seed: seeds the shuffles, so the same seed gives the same batches.
+        base_url: where to download from (tests point it at a local server).
+    """
+
+    def __init__(
+        self, folder: str | Path | None = None, seed: int = 0, base_url: str = BASE_URL
+    ) -> None:
+        self.folder = folder
+        self.seed = seed
+        self.base_url = base_url
+        self.train_images: np.ndarray | None = None  # uint8 [n_train, 28, 28, 1]
+        self.train_labels: np.ndarray | None = None  # uint8 one-hot [n_train, 10]
+        self.test_images: np.ndarray | None = None
+        self.test_labels: np.ndarray | None = None
+
+    def load(self) -> MnistData:
+        """Find (or download), validate and split the sprite; return ``self``."""
+        self.folder = find_sprite(self.folder, base_url=self.base_url)
+        images, labels = read_sprite(self.folder)
+        num_train = len(images) * TRAIN_SHARE[0] // TRAIN_SHARE[1]
+        self.train_images, self.test_images = images[:num_train], images[num_train:]
+        self.train_labels, self.test_labels = labels[:num_train], labels[num_train:]
+        self._rng = np.random.default_rng(self.seed)
+        self._order = {"train": self._rng.permutation(num_train), "test": None}
+        self._order["test"] = self._rng.permutation(len(images) - num_train)
+        self._position = {"train": 0, "test": 0}
+        return self
+
+    def __repr__(self) -> str:
+        if self.train_images is None:
+            return "MnistData(not loaded: call .load())"
+        return (
+            f"MnistData({len(self.train_images):,} train and {len(self.test_images):,} test "
+            f"digits from {self.folder})"
+        )
+
+    def split(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the uint8 ``(images, labels)`` of ``"train"`` or ``"test"``."""
+        if self.train_images is None:
+            raise RuntimeError("The data is not loaded yet: call data.load() first.")
+        if split == "train":
+            return self.train_images, self.train_labels
+        if split == "test":
+            return self.test_images, self.test_labels
+        raise ValueError(f'split must be "train" or "test", not {split!r}.')
+
+    def next_batch(self, split: str, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the next shuffled batch as float32 images in [0, 1] and one-hot labels.
+
+        Walks a shuffled order of the split; after the last digit it reshuffles and starts
+        again, so every digit is seen once per pass.
+        """
+        images, labels = self.split(split)
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive whole number, not {batch_size!r}.")
+        picked = []
+        while len(picked) < batch_size:
+            start = self._position[split]
+            if start == len(images):
+                self._order[split] = self._rng.permutation(len(images))
+                start = 0
+            stop = min(len(images), start + batch_size - len(picked))
+            picked.extend(self._order[split][start:stop])
+            self._position[split] = stop
+        index = np.asarray(picked)
+        return images[index].astype(np.float32) / 255.0, labels[index].astype(np.float32)
+
+    def next_train_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the next shuffled training batch (see ``next_batch``)."""
+        return self.next_batch("train", batch_size)
+
+    def next_test_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the next shuffled test batch (see ``next_batch``)."""
+        return self.next_batch("test", batch_size)
+
+    def dataset(
+        self, split: str = "train", batch_size: int = 64, shuffle: bool | None = None
+    ) -> tf.data.Dataset:
+        """Return a ``tf.data.Dataset`` of float32 ``(images, labels)`` batches for ``fit``.
+
+        The training split is reshuffled every epoch unless ``shuffle=False``; the test split
+        is kept in order unless ``shuffle=True``. Pixels become float32 one batch at a time.
+        """
+        import tensorflow as tf
+
+        images, labels = self.split(split)
+        dataset = tf.data.Dataset.from_tensor_slices((images, labels))
+        if shuffle if shuffle is not None else split == "train":
+            dataset = dataset.shuffle(len(images), seed=self.seed, reshuffle_each_iteration=True)
+        return (
+            dataset.batch(batch_size)
+            .map(_to_float, num_parallel_calls=tf.data.AUTOTUNE)
+            .prefetch(tf.data.AUTOTUNE)
+        )
+
+
+def _to_float(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    import tensorflow as tf
+
+    return tf.cast(images, tf.float32) / 255.0, tf.cast(labels, tf.float32)

@@ -1,0 +1,130 @@
+"""Read, validate and write the MNIST sprite: one PNG with a digit per row, plus one-hot labels.
+
+The format is the TensorFlow.js lesson's: ``mnist_images.png`` is 784 pixels wide and has one
+row per digit (its 28 × 28 pixels in row-major order, 0 = background, 255 = ink);
+``mnist_labels_uint8`` holds 10 bytes per digit, one-hot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+IMAGES_FILE = "mnist_images.png"
+LABELS_FILE = "mnist_labels_uint8"
+IMAGE_SIZE = 28
+PIXELS_PER_DIGIT = IMAGE_SIZE * IMAGE_SIZE  # 784: the width of the sprite
+NUM_CLASSES = 10
+
+
+class MnistDataError(RuntimeError):
+    """The MNIST files are missing, broken or could not be downloaded; the message says why."""
+
+
+def read_images(path: str | Path) -> np.ndarray:
+    """Decode the sprite PNG into uint8 digits of shape ``(N, 28, 28, 1)``.
+
+    Gray, RGB and RGBA sprites are all accepted; the first channel is read (the pixels are
+    gray, so every channel agrees).
+    """
+    path = Path(path)
+    try:
+        with Image.open(path) as image:
+            image.load()
+            if image.mode != "L":
+                # Keep only the first channel: no float copy, no 4-channel array kept around.
+                image = image.getchannel(0) if image.mode in ("RGB", "RGBA", "LA") else image
+                image = image.convert("L")
+            width, height = image.size
+            if width != PIXELS_PER_DIGIT:
+                raise MnistDataError(
+                    f"{path} is {width} pixels wide, but an MNIST sprite has one digit per "
+                    f"row of {PIXELS_PER_DIGIT} pixels (28 × 28). This is not the lesson's "
+                    f"sprite: delete it and load again, or point the lesson at the right file."
+                )
+            pixels = np.asarray(image, dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        if isinstance(error, FileNotFoundError):
+            raise MnistDataError(f"{path} does not exist.") from error
+        raise MnistDataError(
+            f"{path} is not a readable PNG image ({error}). The file is damaged or is not the "
+            f"MNIST sprite: delete it and load again to download a fresh copy."
+        ) from error
+    return pixels.reshape(height, IMAGE_SIZE, IMAGE_SIZE, 1)
+
+
+def read_labels(path: str | Path) -> np.ndarray:
+    """Read the one-hot labels as uint8 of shape ``(N, 10)``, checking every row is one-hot."""
+    path = Path(path)
+    try:
+        raw = np.fromfile(path, dtype=np.uint8)
+    except FileNotFoundError as error:
+        raise MnistDataError(f"{path} does not exist.") from error
+    fix = "delete it and load again to download a fresh copy."
+    if raw.size == 0 or raw.size % NUM_CLASSES:
+        raise MnistDataError(
+            f"{path} holds {raw.size} bytes, which is not a whole number of 10-byte one-hot "
+            f"labels. The file is damaged or truncated: {fix}"
+        )
+    labels = raw.reshape(-1, NUM_CLASSES)
+    bad = np.flatnonzero((labels > 1).any(axis=1) | (labels.sum(axis=1, dtype=np.int64) != 1))
+    if bad.size:
+        row = int(bad[0])
+        raise MnistDataError(
+            f"{path}: {bad.size} of {len(labels)} label rows are not one-hot (the first is row "
+            f"{row}: {labels[row].tolist()}). Each digit's label must be ten bytes with a "
+            f"single 1. The file is damaged or is not MNIST labels: {fix}"
+        )
+    return labels
+
+
+def read_sprite(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read and validate ``(images, labels)`` from the two sprite files in ``folder``."""
+    folder = Path(folder)
+    images = read_images(folder / IMAGES_FILE)
+    labels = read_labels(folder / LABELS_FILE)
+    if len(images) != len(labels):
+        raise MnistDataError(
+            f"{folder / IMAGES_FILE} has {len(images)} digits but {folder / LABELS_FILE} has "
+            f"{len(labels)} labels; they must match one for one. The two files come from "
+            f"different downloads: delete both and load again."
+        )
+    return images, labels
+
+
+def write_sprite(images: np.ndarray, labels: np.ndarray, folder: str | Path) -> Path:
+    """Write digits and labels in the sprite format, so ``MnistData`` can load them.
+
+    Args:
+        images: uint8 digits, ``(N, 28, 28)`` or ``(N, 28, 28, 1)``, 0 = background.
+        labels: class numbers ``(N,)`` with values 0–9, or one-hot rows ``(N, 10)``.
+        folder: where to write ``mnist_images.png`` and ``mnist_labels_uint8`` (created).
+
+    Returns:
+        The folder.
+    """
+    images = np.asarray(images)
+    labels = np.asarray(labels)
+    if images.dtype != np.uint8 or images.shape[1:3] != (IMAGE_SIZE, IMAGE_SIZE):
+        raise ValueError(
+            f"images must be uint8 of shape (N, 28, 28) or (N, 28, 28, 1); got "
+            f"{images.dtype} {images.shape}. Scale floats with (x * 255).astype('uint8')."
+        )
+    if labels.ndim == 1:
+        if labels.size and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
+            raise ValueError(f"class labels must be 0–9; got values {np.unique(labels)}.")
+        labels = np.eye(NUM_CLASSES, dtype=np.uint8)[labels]
+    if labels.shape != (len(images), NUM_CLASSES):
+        raise ValueError(
+            f"labels must be (N,) classes or (N, 10) one-hot with N = {len(images)} digits; "
+            f"got shape {labels.shape}."
+        )
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.ascontiguousarray(images.reshape(len(images), PIXELS_PER_DIGIT))).save(
+        folder / IMAGES_FILE
+    )
+    labels.astype(np.uint8).tofile(folder / LABELS_FILE)
+    return folder
