@@ -1,0 +1,205 @@
+"""The drawing pad: draw a digit with the mouse or a finger and watch the model read it.
+
+    pad = DrawingPad(model)
+    display(pad)
+    pad.prediction          # the latest reading (Prediction) or None while the pad is empty
+
+The pen's strokes are recorded in Python from the canvas's mouse and touch events
+(``Strokes``) and rasterised in Python when a stroke ends, so nothing depends on the browser
+sending pixels back. The canvas only shows the strokes; the pen's moves are drawn at most
+once a frame, so a burst of events never makes the pad fall behind the pen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+
+from ipycanvas import Canvas, hold_canvas
+from ipywidgets import Button, HBox, Layout, VBox
+
+from mnist_lesson.pad_state import Prediction, Strokes, read_drawing
+from mnist_lesson.pad_view import PredictionView
+from mnist_lesson.preprocess import PAD_SIZE, PEN_WIDTH
+
+FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
+INK, PAPER = "white", "black"
+
+_live_pads: weakref.WeakSet[DrawingPad] = weakref.WeakSet()
+
+
+class DrawingPad:
+    """A 280 × 280 canvas to draw a digit on, with Clear, Undo and the model's reading.
+
+    Creating a pad closes the pads made before it (re-running a cell leaves one live pad).
+
+    Args:
+        model: a Keras model for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs; it
+            is called directly (``model(x, training=False)``), never through ``predict``.
+        pen_width: the pen's diameter in canvas pixels.
+    """
+
+    def __init__(self, model, pen_width: float = PEN_WIDTH) -> None:
+        for old_pad in list(_live_pads):
+            old_pad.close()
+        _live_pads.add(self)
+        self.model = model
+        self.strokes = Strokes(PAD_SIZE, pen_width)
+        self.prediction: Prediction | None = None
+        self._pending: list[tuple[float, float]] = []  # moves not yet drawn on the canvas
+        self._last_flush = 0.0
+        self._flush_scheduled = False
+        size = f"{PAD_SIZE}px"
+        self.canvas = Canvas(
+            width=PAD_SIZE,
+            height=PAD_SIZE,
+            layout=Layout(width=size, height=size, min_width=size, flex="none"),
+        )
+        self.clear_button = Button(description="Clear", icon="eraser", tooltip="Erase all")
+        self.undo_button = Button(description="Undo", icon="undo", tooltip="Remove last stroke")
+        self.view = PredictionView()
+        self.widget = HBox(
+            [
+                VBox([self.canvas, HBox([self.clear_button, self.undo_button])]),
+                self.view.widget,
+            ],
+            layout=Layout(gap="16px", align_items="flex-start"),
+        )
+        self._handlers = [
+            (self.canvas.on_mouse_down, self._pen_down),
+            (self.canvas.on_mouse_move, self._pen_move),
+            (self.canvas.on_mouse_up, self._pen_up),
+            (self.canvas.on_mouse_out, self._pen_up),  # the browser sends no mouse-up outside
+            (self.canvas.on_touch_start, self._touch_start),
+            (self.canvas.on_touch_move, self._touch_move),
+            (self.canvas.on_touch_end, self._touch_end),
+            (self.canvas.on_touch_cancel, self._touch_end),
+            (self.canvas.on_client_ready, self._redraw),
+            (self.clear_button.on_click, self.clear),
+            (self.undo_button.on_click, self.undo),
+        ]
+        for register, handler in self._handlers:
+            register(handler)
+        self._redraw()
+        self.view.show(None)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    # Pen events, from the mouse or the first finger.
+    def _pen_down(self, x: float, y: float) -> None:
+        if self.strokes.drawing:
+            self._pen_up(x, y)
+        self.strokes.begin(x, y)
+        with hold_canvas():
+            self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
+        self._last_flush = time.perf_counter()
+
+    def _pen_move(self, x: float, y: float) -> None:
+        if not self.strokes.extend(x, y):
+            return
+        self._pending.append((float(x), float(y)))
+        if time.perf_counter() - self._last_flush >= FRAME_SECONDS:
+            self._flush()
+        else:
+            self._schedule_flush()
+
+    def _pen_up(self, x: float, y: float) -> None:
+        if not self.strokes.drawing:
+            return
+        self._pen_move(x, y)
+        self.strokes.end()
+        self._flush()
+        self._read()
+
+    def _touch_start(self, touches: list[tuple[float, float]]) -> None:
+        if touches:
+            self._pen_down(*touches[0])
+
+    def _touch_move(self, touches: list[tuple[float, float]]) -> None:
+        if touches:
+            self._pen_move(*touches[0])
+
+    def _touch_end(self, touches: list[tuple[float, float]]) -> None:
+        # The event lists the fingers still down, not the one lifted: end where it last was.
+        if self.strokes.drawing:
+            self._pen_up(*self.strokes.strokes[-1][-1])
+
+    # Drawing: the canvas shows the strokes; it is never read back.
+    def _flush(self) -> None:
+        """Draw the pen's pending moves as one polyline in one message."""
+        self._last_flush = time.perf_counter()
+        if not self._pending or not self.strokes.strokes:
+            self._pending.clear()
+            return
+        stroke = self.strokes.strokes[-1]
+        start = len(stroke) - len(self._pending) - 1
+        with hold_canvas():
+            self.canvas.stroke_lines(stroke[max(0, start) :])
+        self._pending.clear()
+
+    def _schedule_flush(self) -> None:
+        """Draw the last moves a frame later, if the pen pauses (only inside a kernel)."""
+        if self._flush_scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop (a script or a test): the moves are drawn at pen-up
+        self._flush_scheduled = True
+
+        def flush_later() -> None:
+            self._flush_scheduled = False
+            self._flush()
+
+        loop.call_later(FRAME_SECONDS, flush_later)
+
+    def _redraw(self, *_) -> None:
+        """Paint the whole drawing again (on start, after Undo, or for a new browser view)."""
+        with hold_canvas():
+            self.canvas.line_cap = self.canvas.line_join = "round"
+            self.canvas.line_width = self.strokes.pen_width
+            self.canvas.stroke_style = self.canvas.fill_style = INK
+            self.canvas.clear()
+            self.canvas.fill_style = PAPER
+            self.canvas.fill_rect(0, 0, PAD_SIZE, PAD_SIZE)
+            self.canvas.fill_style = INK
+            for stroke in self.strokes.strokes:
+                x, y = stroke[0]
+                self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
+                if len(stroke) > 1:
+                    self.canvas.stroke_lines(stroke)
+        self._pending.clear()
+
+    def _read(self) -> None:
+        """Read the drawing with the model and show the result."""
+        self.prediction = read_drawing(self.model, self.strokes.image())
+        self.view.show(self.prediction)
+
+    # Buttons.
+    def clear(self, *_) -> None:
+        """Erase every stroke and show the hint to draw."""
+        self.strokes.clear()
+        self._redraw()
+        self._read()
+
+    def undo(self, *_) -> None:
+        """Remove the last stroke and read what is left."""
+        if self.strokes.undo():
+            self._redraw()
+            self._read()
+
+    def close(self) -> None:
+        """Detach the handlers and close the widgets; the pad stops working."""
+        for register, handler in self._handlers:
+            register(handler, remove=True)
+        self._handlers = []
+        for widget in (self.canvas, self.clear_button, self.undo_button):
+            widget.close()
+        self.view.close()
+        self.widget.close()
+        self.model = None
+        _live_pads.discard(self)
