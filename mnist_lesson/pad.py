@@ -64,7 +64,7 @@ class DrawingPad:
                 VBox([self.canvas, HBox([self.clear_button, self.undo_button])]),
                 self.view.widget,
             ],
-            layout=Layout(gap="16px", align_items="flex-start"),
+            layout=Layout(align_items="flex-start"),
         )
         self._handlers = [
             (self.canvas.on_mouse_down, self._pen_down),

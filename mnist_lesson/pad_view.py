@@ -48,7 +48,8 @@ class PredictionView:
                 GridBox(self.bars, layout=Layout(grid_template_columns="1fr")),
                 self.seen_caption,
                 self.seen,
-            ]
+            ],
+            layout=Layout(margin="0 0 0 16px"),
         )
 
     def show(self, prediction: Prediction | None) -> None:

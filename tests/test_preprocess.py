@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from scipy import ndimage
@@ -15,7 +17,7 @@ def reference_strokes(strokes, size=280, pen_width=12.0) -> np.ndarray:
     ink = np.zeros((size, size), bool)
     for stroke in strokes:
         points = np.asarray(stroke, float)
-        pairs = zip(points, points[1:], strict=False) if len(points) > 1 else [(points[0],) * 2]
+        pairs = itertools.pairwise(points) if len(points) > 1 else [(points[0],) * 2]
         for a, b in pairs:
             direction = b - a
             length2 = max(direction @ direction, 1e-12)

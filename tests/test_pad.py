@@ -1,0 +1,199 @@
+"""The drawing pad, driven by the very messages the browser's canvas sends to the kernel.
+
+ipycanvas's front end sends, for the canvas widget, custom messages such as
+``{"event": "mouse_down", "x": 12.5, "y": 40.0}`` and, for touch,
+``{"event": "touch_move", "touches": [{"x": ..., "y": ...}, ...]}`` listing the fingers still
+on the screen (so ``touch_end`` of the last finger lists none).
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+from ipywidgets.widgets.widget import _instances
+from test_preprocess import reference_strokes
+
+from mnist_lesson.pad import DrawingPad
+from mnist_lesson.pad_view import HINT, png_bytes
+from mnist_lesson.preprocess import PEN_WIDTH, to_mnist
+
+
+def send(pad: DrawingPad, event: str, *points: tuple[float, float], touch: bool = False):
+    """Deliver a front-end event to the pad's canvas as the comm message a browser sends."""
+    content: dict = {"event": event}
+    if touch:
+        content["touches"] = [{"x": x, "y": y} for x, y in points]
+    else:
+        content["x"], content["y"] = points[0]
+    message = {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+    pad.canvas._handle_msg(message)
+
+
+def mouse_stroke(pad: DrawingPad, points: list[tuple[float, float]]) -> None:
+    send(pad, "mouse_down", points[0])
+    for point in points[1:]:
+        send(pad, "mouse_move", point)
+    send(pad, "mouse_up", points[-1])
+
+
+ONE = [(140.0, 40.0 + 5 * step) for step in range(41)]  # a vertical bar, 40 → 240
+BAR = [(60.0 + 4 * step, 140.0) for step in range(41)]  # a horizontal bar
+
+
+@pytest.fixture
+def pad(quick_model):
+    pad = DrawingPad(quick_model)
+    yield pad
+    pad.close()
+
+
+def callback_counts(pad: DrawingPad) -> list[int]:
+    canvas = pad.canvas
+    dispatchers = [
+        canvas._mouse_down_callbacks,
+        canvas._mouse_move_callbacks,
+        canvas._mouse_up_callbacks,
+        canvas._touch_start_callbacks,
+        canvas._touch_end_callbacks,
+        pad.clear_button._click_handlers,
+    ]
+    return [len(dispatcher.callbacks) for dispatcher in dispatchers]
+
+
+def test_an_empty_pad_shows_the_hint_not_a_guess(pad):
+    assert pad.prediction is None
+    assert HINT in pad.view.headline.value
+    assert all(bar.value == 0 for bar in pad.view.bars)
+    assert pad.canvas.layout.width == pad.canvas.layout.height == "280px"
+
+
+def test_a_mouse_stroke_is_recorded_rasterised_and_read(pad, quick_model):
+    mouse_stroke(pad, ONE)
+    assert pad.strokes.strokes == [ONE]
+    drawn = pad.strokes.image() == 255
+    reference = reference_strokes([ONE], pen_width=PEN_WIDTH)
+    assert (drawn ^ reference).sum() < 0.03 * reference.sum()
+    prediction = pad.prediction
+    assert prediction is not None and prediction.digit == 1
+    assert prediction.probabilities.sum() == pytest.approx(1.0, abs=1e-4)
+    np.testing.assert_allclose(
+        [bar.value for bar in pad.view.bars], prediction.probabilities, atol=1e-6
+    )
+    assert pad.view.bars[1].bar_style == "success"
+    assert "<b" in pad.view.headline.value and ">1</b>" in pad.view.headline.value
+    assert f"{prediction.confidence:.0%}" in pad.view.headline.value
+    # The image shown is the model's input, and matches preprocessing the reference drawing.
+    assert pad.view.seen.value == png_bytes(prediction.image)
+    expected = to_mnist(reference.astype(np.uint8) * 255)
+    assert np.abs(prediction.image - expected).mean() < 0.02
+
+
+def test_the_model_is_called_directly_never_through_predict(pad, quick_model, monkeypatch):
+    def predict(*args, **kwargs):
+        raise AssertionError("the pad must not call model.predict")
+
+    monkeypatch.setattr(quick_model, "predict", predict)
+    mouse_stroke(pad, ONE)
+    assert pad.prediction is not None
+
+
+def test_touch_strokes_follow_the_first_finger(pad):
+    send(pad, "touch_start", (60, 140), touch=True)
+    for x, y in BAR[1:]:
+        send(pad, "touch_move", (x, y), (10, 10), touch=True)  # a second finger rests
+    send(pad, "touch_end", touch=True)  # no fingers left
+    assert pad.strokes.strokes == [BAR]
+    assert not pad.strokes.drawing and pad.prediction is not None
+    send(pad, "touch_move", (200, 200), touch=True)  # a move with no stroke is ignored
+    assert pad.strokes.strokes == [BAR]
+
+
+def test_undo_and_clear(pad):
+    mouse_stroke(pad, ONE)
+    first = pad.prediction
+    mouse_stroke(pad, BAR)
+    assert len(pad.strokes) == 2 and pad.prediction is not first
+    pad.undo_button.click()
+    assert pad.strokes.strokes == [ONE]
+    np.testing.assert_allclose(pad.prediction.probabilities, first.probabilities, atol=1e-5)
+    pad.clear_button.click()
+    assert len(pad.strokes) == 0 and pad.prediction is None
+    assert HINT in pad.view.headline.value
+    pad.undo_button.click()  # nothing to undo: no error, still empty
+    assert pad.prediction is None
+
+
+def test_a_dot_and_a_stroke_off_the_edge_do_not_crash(pad):
+    mouse_stroke(pad, [(3.0, 3.0)])
+    assert pad.strokes.strokes == [[(3.0, 3.0)]] and pad.prediction is not None
+    pad.clear()
+    send(pad, "touch_start", (270, 140), touch=True)
+    send(pad, "touch_move", (320, 150), touch=True)  # the finger slides off the canvas
+    send(pad, "touch_move", (-40, -25), touch=True)
+    send(pad, "touch_cancel", touch=True)
+    assert pad.strokes.strokes == [[(270, 140), (320, 150), (-40, -25)]]
+    assert pad.prediction is not None
+
+
+def test_the_mouse_leaving_the_canvas_ends_the_stroke(pad):
+    send(pad, "mouse_move", (10, 10))  # hovering draws nothing
+    send(pad, "mouse_down", (100, 100))
+    send(pad, "mouse_move", (120, 100))
+    send(pad, "mouse_out", (279, 100))
+    send(pad, "mouse_move", (150, 150))  # the button is up now: ignored
+    assert pad.strokes.strokes == [[(100, 100), (120, 100), (279, 100)]]
+    assert pad.prediction is not None
+
+
+def test_a_burst_of_moves_is_drawn_in_a_few_messages(pad, monkeypatch):
+    drawn: list[list[tuple[float, float]]] = []
+    monkeypatch.setattr(pad.canvas, "stroke_lines", lambda points: drawn.append(list(points)))
+    points = [(40 + 200 * t, 140 + 60 * np.sin(20 * t)) for t in np.linspace(0, 1, 5000)]
+    send(pad, "mouse_down", points[0])
+    for point in points[1:]:
+        send(pad, "mouse_move", point)
+    send(pad, "mouse_up", points[-1])
+    assert len(pad.strokes.strokes[0]) == 5000
+    assert len(drawn) < 100  # one polyline a frame, not one line per event
+    # Joined end to start, the polylines trace the whole stroke.
+    traced = drawn[0] + [point for polyline in drawn[1:] for point in polyline[1:]]
+    assert traced == pad.strokes.strokes[0]
+
+
+def test_redisplaying_does_not_double_the_handlers(pad):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+
+    had_shell = InteractiveShell.initialized()
+    InteractiveShell.instance()  # so display() really displays, as in a notebook
+    try:
+        before = callback_counts(pad)
+        assert before == [1] * len(before)
+        for _ in range(3):
+            display(pad)
+        assert callback_counts(pad) == before
+    finally:
+        if not had_shell:
+            InteractiveShell.clear_instance()
+    mouse_stroke(pad, ONE)
+    assert len(pad.strokes) == 1
+
+
+def test_a_new_pad_closes_the_old_one_and_it_can_be_collected(quick_model):
+    old = DrawingPad(quick_model)
+    old_canvas_id = old.canvas.model_id
+    old_ref = weakref.ref(old)
+    new = DrawingPad(quick_model)
+    try:
+        assert old_canvas_id not in _instances
+        assert callback_counts(old) == [0] * 6
+        del old
+        gc.collect()
+        assert old_ref() is None
+        mouse_stroke(new, ONE)
+        assert new.prediction.digit == 1
+    finally:
+        new.close()
