@@ -14,11 +14,11 @@ import weakref
 import numpy as np
 import pytest
 from ipywidgets.widgets.widget import _instances
-from test_preprocess import reference_strokes
 
 from mnist_lesson.pad import DrawingPad
 from mnist_lesson.pad_view import HINT, png_bytes
 from mnist_lesson.preprocess import PEN_WIDTH, to_mnist
+from tests.test_preprocess import reference_strokes
 
 
 def send(pad: DrawingPad, event: str, *points: tuple[float, float], touch: bool = False):
