@@ -15,7 +15,7 @@ REPOSITORY_URL = "https://github.com/mnist-lesson/mnist-lesson"
 IPYCANVAS_REQUIREMENT = "ipycanvas>=0.13,<0.15"
 SETUP_CELL_TAG = "colab-setup"
 
-_SETUP_CELL = '''\
+_SETUP_CELL = """\
 # Setup: on Colab, install the lesson and turn on widgets; locally and on Binder, do nothing.
 import sys
 
@@ -31,7 +31,7 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     from google.colab import output
 
-    output.enable_custom_widget_manager()'''
+    output.enable_custom_widget_manager()"""
 
 
 def setup_cell_source(repository_url: str = REPOSITORY_URL) -> str:
@@ -58,6 +58,4 @@ def colab_url(notebook: str, repository_url: str = REPOSITORY_URL) -> str:
 def binder_url(notebook: str, repository_url: str = REPOSITORY_URL) -> str:
     """Return the address that opens ``notebook`` in JupyterLab on Binder."""
     repository = _owner_and_name(repository_url)
-    return (
-        f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/notebooks/{notebook}"
-    )
+    return f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/notebooks/{notebook}"
