@@ -134,9 +134,8 @@ def lesson_environment(tmp_path, monkeypatch):
     root = lesson_copy(tmp_path / "lesson")
     monkeypatch.setenv("MNIST_LESSON_FAST", "1")
     monkeypatch.setenv("MNIST_LESSON_DATA", str(sample))
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])
-    )
+    paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     return root
 
