@@ -20,6 +20,11 @@ import numpy as np
 from mnist_lesson.exercises_training import (
     check_best_epoch,
     check_diagnosis,
+    check_digit_box,
+    check_feature_map_size,
+    check_hardest_digit,
+    check_most_confused,
+    check_pad_digit,
     check_steps_per_epoch,
 )
 from mnist_lesson.feedback import (
@@ -155,7 +160,12 @@ __all__ = [
     "check_cross_entropy",
     "check_dense_parameters",
     "check_diagnosis",
+    "check_digit_box",
+    "check_feature_map_size",
     "check_flat_index",
+    "check_hardest_digit",
+    "check_most_confused",
+    "check_pad_digit",
     "check_pool_shape",
     "check_rarest_digit",
     "check_sparse_loss",

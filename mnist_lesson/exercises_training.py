@@ -11,7 +11,9 @@ import numpy as np
 from mnist_lesson.feedback import (
     NOT_ANSWERED,
     Feedback,
+    as_number,
     check_whole,
+    classes,
     verdict,
 )
 
@@ -60,4 +62,87 @@ def check_diagnosis(answer: Any, train_accuracy: float, validation_accuracy: flo
         "compare the two numbers: a big gap (training much better) means the model memorised "
         "its training digits; both low means it has not learned enough yet. Answer "
         "'overfitting', 'underfitting' or 'good'.",
+    )
+
+
+# 05_evaluate -----------------------------------------------------------------------------
+
+
+def check_hardest_digit(answer: Any, true_labels: np.ndarray, predicted_labels: Any) -> Feedback:
+    """Check which digit the model gets right least often."""
+    true_labels, predicted_labels = classes(true_labels), classes(predicted_labels)
+    accuracy = np.array(
+        [np.mean(predicted_labels[true_labels == d] == d) for d in range(10)], dtype=float
+    )
+    hardest = np.flatnonzero(accuracy == np.nanmin(accuracy))
+    if answer is None:
+        return Feedback(False, NOT_ANSWERED)
+    given = as_number(answer)
+    return verdict(
+        given is not None and given in hardest,
+        f"The model gets {np.nanmin(accuracy):.1%} of the {int(hardest[0])}s right, its worst.",
+        "look at the accuracy per class: np.argmin(evaluation.per_class_accuracy()) gives "
+        "the digit with the lowest.",
+    )
+
+
+def check_most_confused(answer: Any, true_labels: np.ndarray, predicted_labels: Any) -> Feedback:
+    """Check the (true digit, predicted digit) pair the model mixes up most often."""
+    true_labels, predicted_labels = classes(true_labels), classes(predicted_labels)
+    counts = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(counts, (true_labels, predicted_labels), 1)
+    np.fill_diagonal(counts, 0)
+    if answer is None:
+        return Feedback(False, NOT_ANSWERED)
+    given = [as_number(value) for value in np.asarray(answer, dtype=object).ravel()]
+    if len(given) != 2 or any(value not in range(10) for value in given):
+        given = [None, None]
+    true, predicted = (None if value is None else int(value) for value in given)
+    worst = counts.max()
+    return verdict(
+        true is not None and predicted is not None and counts[true, predicted] == worst > 0,
+        f"{worst} test {true}s were read as {predicted}, more than any other mix-up.",
+        "answer (true, predicted). In the confusion matrix, rows are the true digit and "
+        "columns the prediction; ignore the diagonal (the right answers) and find the "
+        "largest count.",
+    )
+
+
+def check_feature_map_size(answer: Any, side: int = 24, filters: int = 8) -> Feedback:
+    """Check how many numbers the first convolution's feature maps hold for one digit."""
+    return check_whole(
+        answer,
+        side * side * filters,
+        f"{filters} feature maps of {side} × {side}: {side * side * filters:,} numbers, six "
+        f"times the 784 pixels that went in.",
+        f"each of the {filters} filters makes one feature map of {side} × {side} numbers.",
+    )
+
+
+# 06_draw ---------------------------------------------------------------------------------
+
+
+def check_pad_digit(pad: Any, digit: int) -> Feedback:
+    """Check that the drawing on ``pad`` is read by the model as ``digit``."""
+    prediction = getattr(pad, "prediction", None)
+    predicted = getattr(prediction, "digit", prediction)
+    if predicted is None:
+        return Feedback(False, f"✏️ Draw a {digit} on the pad above, then run this cell again.")
+    return verdict(
+        int(predicted) == digit,
+        f"The model reads your drawing as {digit}.",
+        f"the model read {int(predicted)}. Draw the {digit} large, in the middle, with "
+        f"strokes like handwriting on paper; press Clear to start again.",
+    )
+
+
+def check_digit_box(answer: Any) -> Feedback:
+    """Check the size, in pixels, of the box MNIST scales every digit's ink into."""
+    return check_whole(
+        answer,
+        20,
+        "MNIST fits the ink into 20 × 20 pixels and leaves a 4-pixel margin in the 28 × 28 "
+        "field; to_mnist does the same.",
+        "look at the 28 × 28 view after to_mnist: measure the longer side of the ink, or "
+        "read the docstring of mnist_lesson.preprocess.",
     )
