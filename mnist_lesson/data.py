@@ -104,11 +104,36 @@ class MnistData:
         num_train = len(images) * TRAIN_SHARE[0] // TRAIN_SHARE[1]
         self.train_images, self.test_images = images[:num_train], images[num_train:]
         self.train_labels, self.test_labels = labels[:num_train], labels[num_train:]
-        self._rng = np.random.default_rng(self.seed)
-        self._order = {"train": self._rng.permutation(num_train), "test": None}
-        self._order["test"] = self._rng.permutation(len(images) - num_train)
-        self._position = {"train": 0, "test": 0}
+        self._restart_batches()
         return self
+
+    def subset(self, num_train: int, num_test: int) -> MnistData:
+        """Keep only the first ``num_train`` training and ``num_test`` test digits; return self.
+
+        Used by the lessons' fast mode; the batches restart from the seed.
+        """
+        for name, count, images in (
+            ("num_train", num_train, self.split("train")[0]),
+            ("num_test", num_test, self.split("test")[0]),
+        ):
+            if not isinstance(count, (int, np.integer)) or not 1 <= count <= len(images):
+                raise ValueError(
+                    f"{name} must be a whole number from 1 to {len(images):,} (the digits "
+                    f"loaded), not {count!r}."
+                )
+        self.train_images = self.train_images[:num_train]
+        self.train_labels = self.train_labels[:num_train]
+        self.test_images = self.test_images[:num_test]
+        self.test_labels = self.test_labels[:num_test]
+        self._restart_batches()
+        return self
+
+    def _restart_batches(self) -> None:
+        """Seed the shuffles afresh and start both splits' batches from the beginning."""
+        self._rng = np.random.default_rng(self.seed)
+        self._order = {"train": self._rng.permutation(len(self.train_images)), "test": None}
+        self._order["test"] = self._rng.permutation(len(self.test_images))
+        self._position = {"train": 0, "test": 0}
 
     def __repr__(self) -> str:
         if self.train_images is None:

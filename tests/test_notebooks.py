@@ -1,0 +1,165 @@
+"""The six lessons: committed clean, built on the skeleton, and run headless in fast mode.
+
+The run happens in a temporary copy of the repository (package, notebooks and an empty
+``data/``), so 04_train saves its model there and never into the repository's ``data/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import REPO_ROOT, sample_folder
+
+NOTEBOOK_NAMES = ["01_data", "02_model", "03_compile", "04_train", "05_evaluate", "06_draw"]
+NOTEBOOKS = [REPO_ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
+CELL_TIMEOUT_SECONDS = 600
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def headings(notebook: nbformat.NotebookNode) -> list[str]:
+    return [
+        line.strip()
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("#")
+    ]
+
+
+def test_the_six_lessons_are_there_in_order():
+    found = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert found == [path.name for path in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_NAMES)
+def test_committed_without_outputs_or_execution_counts(path):
+    for index, cell in enumerate(read(path).cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name} cell {index} has outputs: clear them"
+            assert cell.execution_count is None, f"{path.name} cell {index} has a count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_NAMES)
+def test_follows_the_lesson_skeleton(path):
+    notebook = read(path)
+    titles = headings(notebook)
+    assert titles[0].startswith("# ") and sum(t.startswith("# ") for t in titles) == 1
+    assert "**Goal:**" in notebook.cells[1].source, "the title cell states the goal"
+    second_level = [t for t in titles if t.startswith("## ")]
+    assert second_level[0] == "## What you will learn"
+    assert second_level[-2:] == ["## Summary", "## Your turn"]
+    assert len(second_level) >= 5, "at least two step sections between the intro and summary"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_NAMES)
+def test_your_turn_has_one_to_three_checked_exercises(path):
+    cells = read(path).cells
+    start = next(i for i, cell in enumerate(cells) if "## Your turn" in cell.source)
+    checks = [
+        cell for cell in cells[start:] if cell.cell_type == "code" and "check_" in cell.source
+    ]
+    assert 1 <= len(checks) <= 3
+    for cell in checks:
+        # The learner fills in an answer, or (06_draw) draws on the pad and checks it.
+        assert re.search(r"^answer = None|^check_pad_digit\(pad", cell.source, re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_NAMES)
+def test_cells_are_short_and_say_what_they_do(path):
+    for index, cell in enumerate(read(path).cells[1:], start=1):
+        if cell.cell_type == "code":
+            lines = cell.source.splitlines()
+            assert lines[0].startswith("# "), f"{path.name} cell {index}: open with a comment"
+            assert len(lines) <= 20, f"{path.name} cell {index} has {len(lines)} lines"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_NAMES)
+def test_notebooks_import_the_library_rather_than_define_it(path):
+    for cell in read(path).cells:
+        if cell.cell_type == "code":
+            assert not re.search(r"^\s*(def|class) ", cell.source, re.M), cell.source
+
+
+def lesson_copy(folder: Path) -> Path:
+    """Copy what the notebooks need into ``folder``: package, notebooks, an empty data/."""
+    for name in ("mnist_lesson", "notebooks"):
+        shutil.copytree(
+            REPO_ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy2(REPO_ROOT / "pyproject.toml", folder / "pyproject.toml")
+    (folder / "data").mkdir()
+    return folder
+
+
+def execute(path: Path) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh kernel; raise on the first error."""
+    from nbclient import NotebookClient
+
+    notebook = read(path)
+    client = NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT_SECONDS,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    return notebook
+
+
+def printed(notebook: nbformat.NotebookNode) -> str:
+    """Return everything the notebook's cells printed or returned as text."""
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                pytest.fail(f"error output: {output.ename}: {output.evalue}")
+            parts.append(output.get("text", "") + output.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def lesson_environment(tmp_path, monkeypatch):
+    """A temporary lesson copy, fast mode, and the shared sample as the data."""
+    sample = sample_folder()
+    if sample is None:
+        pytest.skip("needs the shared MNIST sample: set MNIST_LESSON_SAMPLE")
+    root = lesson_copy(tmp_path / "lesson")
+    monkeypatch.setenv("MNIST_LESSON_FAST", "1")
+    monkeypatch.setenv("MNIST_LESSON_DATA", str(sample))
+    paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    return root
+
+
+@pytest.mark.slow
+def test_all_six_lessons_run_in_order_in_fast_mode(lesson_environment):
+    repo_data_before = sorted((REPO_ROOT / "data").iterdir())
+    outputs = {}
+    for name in NOTEBOOK_NAMES:
+        outputs[name] = printed(execute(lesson_environment / "notebooks" / f"{name}.ipynb"))
+        assert "Fast mode" in outputs[name]
+    # The numbers the prose quotes are the ones the learner sees.
+    assert "total: by hand 37,610, Keras 37,610" in outputs["02_model"]
+    assert "weights unchanged by compile: True" in outputs["03_compile"]
+    # 04 saved the model into the copy's data folder; 05 and 06 loaded it.
+    assert (lesson_environment / "data" / "mnist_cnn.keras").is_file()
+    for name in ("05_evaluate", "06_draw"):
+        assert "Loaded the trained model" in outputs[name]
+    assert sorted((REPO_ROOT / "data").iterdir()) == repo_data_before
+
+
+@pytest.mark.slow
+def test_a_later_lesson_runs_alone_and_trains_a_stand_in_model(lesson_environment):
+    out = printed(execute(lesson_environment / "notebooks" / "05_evaluate.ipynb"))
+    assert "No saved model at" in out and "training a quick one" in out
+    assert list((lesson_environment / "data").iterdir()) == []  # nothing saved
