@@ -57,9 +57,18 @@ def feature_maps(model: keras.Model, digit: np.ndarray) -> list[tuple[str, np.nd
     """
     import keras
 
+    if not isinstance(model, keras.Sequential):
+        raise ValueError(
+            f"feature_maps follows the layers one after another, so it needs a "
+            f"keras.Sequential model like the lesson's; {model.name} is a {type(model).__name__}."
+        )
     picked = _layers_of(model, ("Conv2D", "MaxPooling2D"))
     if not picked:
         raise ValueError(f"{model.name} has no Conv2D or MaxPooling2D layer to look into.")
-    probe = keras.Model(inputs=model.inputs, outputs=[layer.output for layer in picked])
-    outputs = probe(as_float_images(np.asarray(digit)[np.newaxis]), training=False)
-    return [(layer.name, np.asarray(out)[0]) for layer, out in zip(picked, outputs, strict=True)]
+    values = as_float_images(np.asarray(digit)[np.newaxis])
+    maps = []
+    for layer in model.layers[: model.layers.index(picked[-1]) + 1]:
+        values = layer(values, training=False)
+        if layer in picked:
+            maps.append((layer.name, np.asarray(values)[0]))
+    return maps
