@@ -73,23 +73,28 @@ class LivePlot(keras.callbacks.Callback):
         return self.renderer.figure
 
     def on_train_begin(self, logs=None):
+        """Note the planned epochs and batches; show the empty charts."""
         self.history.start(self.params.get("epochs"), self.params.get("steps"))
         self._refresh(force=True)
 
     def on_epoch_begin(self, epoch, logs=None):
+        """Note the new epoch and start its clock."""
         self.history.begin_epoch(epoch)
         self._epoch_start = self._last_batch_end = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
+        """Record the batch's figures; redraw if the throttle allows."""
         self.history.add_batch(self.history.epoch, batch, logs or {})
         self._last_batch_end = time.perf_counter()
         self._refresh()
 
     def on_epoch_end(self, epoch, logs=None):
+        """Record the epoch's (and validation) figures; print its final line."""
         self.history.end_epoch(epoch, logs or {})
         self.output.end_epoch(self._line())
 
     def on_train_end(self, logs=None):
+        """Draw the final figure, whatever the throttle says, and save it."""
         self._refresh(force=True)
         self.output.finish(self.renderer)
 
