@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -64,7 +63,9 @@ def _report(stream: TextIO, name: str, received: int, expected: int | None) -> N
     if expected:
         fraction = received / expected
         bar = "#" * int(fraction * 30)
-        stream.write(f"\rDownloading {name}: [{bar:<30}] {fraction:4.0%} of {expected / 1e6:.1f} MB")
+        stream.write(
+            f"\rDownloading {name}: [{bar:<30}] {fraction:4.0%} of {expected / 1e6:.1f} MB"
+        )
     else:
         stream.write(f"\rDownloading {name}: {megabytes}")
     stream.flush()
@@ -74,7 +75,7 @@ def download_sprite(
     folder: str | Path,
     base_url: str = BASE_URL,
     timeout: float = TIMEOUT_SECONDS,
-    progress: TextIO | None = sys.stderr,
+    progress: bool = True,
 ) -> Path:
     """Download, validate and cache the two sprite files in ``folder``; return the folder.
 
@@ -82,40 +83,22 @@ def download_sprite(
         folder: the cache folder (created if needed).
         base_url: where ``mnist_images.png`` and ``mnist_labels_uint8`` are served.
         timeout: seconds to wait for the server to connect or send more data.
-        progress: where to draw the progress bar; ``None`` for silence.
+        progress: draw a progress bar on standard error.
     """
     folder = Path(folder)
+    base_url = base_url.rstrip("/")
     folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
+    advice = f"Nothing was cached. Try again; if it fails again: {offline_hint(folder, base_url)}"
     moved: list[Path] = []
     try:
         for name in (IMAGES_FILE, LABELS_FILE):
-            url = f"{base_url.rstrip('/')}/{name}"
-            try:
-                _fetch(url, staging / name, timeout, progress)
-            except urllib.error.HTTPError as error:
-                raise MnistDataError(
-                    f"Could not download {url}: the server answered HTTP {error.code} "
-                    f"{error.reason}. {offline_hint(folder, base_url)}"
-                ) from error
-            except (TimeoutError, socket.timeout) as error:
-                raise MnistDataError(
-                    f"Could not download {url}: the server sent nothing for {timeout:g} s. "
-                    f"Check your connection and try again. {offline_hint(folder, base_url)}"
-                ) from error
-            except (urllib.error.URLError, OSError) as error:
-                reason = getattr(error, "reason", error)
-                raise MnistDataError(
-                    f"Could not download {url} ({reason}). Check your connection and try "
-                    f"again. {offline_hint(folder, base_url)}"
-                ) from error
+            _download_one(f"{base_url}/{name}", staging / name, timeout, progress, advice)
         try:
-            read_sprite(staging)
+            read_sprite(staging, fix=advice)
         except MnistDataError as error:
-            raise MnistDataError(
-                f"The files downloaded from {base_url} are not a valid MNIST sprite, so "
-                f"nothing was cached. {error}".replace(str(staging), "the download")
-            ) from error
+            # Name the download, not the temporary folder that is about to vanish.
+            raise MnistDataError(str(error).replace(str(staging), base_url)) from error
         for name in (IMAGES_FILE, LABELS_FILE):
             os.replace(staging / name, folder / name)
             moved.append(folder / name)
@@ -127,3 +110,24 @@ def download_sprite(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def _download_one(url: str, destination: Path, timeout: float, progress: bool, advice: str):
+    """Fetch one file, turning every network failure into a ``MnistDataError``."""
+    try:
+        _fetch(url, destination, timeout, sys.stderr if progress else None)
+    except MnistDataError as error:
+        raise MnistDataError(f"{error} {advice}") from error
+    except urllib.error.HTTPError as error:
+        error.close()  # it holds the open connection
+        raise MnistDataError(
+            f"Could not download {url}: the server answered HTTP {error.code} {error.reason}. "
+            f"{advice}"
+        ) from error
+    except TimeoutError as error:
+        raise MnistDataError(
+            f"Could not download {url}: the server sent nothing for {timeout:g} s. {advice}"
+        ) from error
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise MnistDataError(f"Could not download {url} ({reason}). {advice}") from error

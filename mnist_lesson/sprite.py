@@ -19,11 +19,15 @@ PIXELS_PER_DIGIT = IMAGE_SIZE * IMAGE_SIZE  # 784: the width of the sprite
 NUM_CLASSES = 10
 
 
+# What to do about a broken file in the cache; downloads pass their own advice.
+DELETE_AND_RELOAD = "Delete it and load again to download a fresh copy."
+
+
 class MnistDataError(RuntimeError):
     """The MNIST files are missing, broken or could not be downloaded; the message says why."""
 
 
-def read_images(path: str | Path) -> np.ndarray:
+def read_images(path: str | Path, fix: str = DELETE_AND_RELOAD) -> np.ndarray:
     """Decode the sprite PNG into uint8 digits of shape ``(N, 28, 28, 1)``.
 
     Gray, RGB and RGBA sprites are all accepted; the first channel is read (the pixels are
@@ -33,40 +37,53 @@ def read_images(path: str | Path) -> np.ndarray:
     try:
         with Image.open(path) as image:
             image.load()
-            if image.mode != "L":
-                # Keep only the first channel: no float copy, no 4-channel array kept around.
-                image = image.getchannel(0) if image.mode in ("RGB", "RGBA", "LA") else image
-                image = image.convert("L")
             width, height = image.size
             if width != PIXELS_PER_DIGIT:
                 raise MnistDataError(
                     f"{path} is {width} pixels wide, but an MNIST sprite has one digit per "
-                    f"row of {PIXELS_PER_DIGIT} pixels (28 × 28). This is not the lesson's "
-                    f"sprite: delete it and load again, or point the lesson at the right file."
+                    f"row of {PIXELS_PER_DIGIT} pixels (28 × 28), so it is not the lesson's "
+                    f"sprite. {fix}"
                 )
-            pixels = np.asarray(image, dtype=np.uint8)
+            pixels = _first_channel(image)
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         if isinstance(error, FileNotFoundError):
             raise MnistDataError(f"{path} does not exist.") from error
         raise MnistDataError(
-            f"{path} is not a readable PNG image ({error}). The file is damaged or is not the "
-            f"MNIST sprite: delete it and load again to download a fresh copy."
+            f"{path} is not a readable PNG image ({error}); it is damaged or is not the MNIST "
+            f"sprite. {fix}"
         ) from error
     return pixels.reshape(height, IMAGE_SIZE, IMAGE_SIZE, 1)
 
 
-def read_labels(path: str | Path) -> np.ndarray:
+def _first_channel(image: Image.Image, strip_rows: int = 512) -> np.ndarray:
+    """Copy the image's first channel into a uint8 array, a strip of rows at a time.
+
+    Converting strip by strip, rather than the whole image at once, never holds a second
+    full-size copy besides the result, and is faster (small copies stay in the CPU cache).
+    """
+    width, height = image.size
+    pixels = np.empty((height, width), dtype=np.uint8)
+    for top in range(0, height, strip_rows):
+        strip = image.crop((0, top, width, min(top + strip_rows, height)))
+        if strip.mode in ("RGB", "RGBA", "LA"):
+            strip = strip.getchannel(0)  # the pixels are gray: every channel agrees
+        elif strip.mode != "L":
+            strip = strip.convert("L")
+        pixels[top : top + strip.height] = np.asarray(strip)
+    return pixels
+
+
+def read_labels(path: str | Path, fix: str = DELETE_AND_RELOAD) -> np.ndarray:
     """Read the one-hot labels as uint8 of shape ``(N, 10)``, checking every row is one-hot."""
     path = Path(path)
     try:
         raw = np.fromfile(path, dtype=np.uint8)
     except FileNotFoundError as error:
         raise MnistDataError(f"{path} does not exist.") from error
-    fix = "delete it and load again to download a fresh copy."
     if raw.size == 0 or raw.size % NUM_CLASSES:
         raise MnistDataError(
             f"{path} holds {raw.size} bytes, which is not a whole number of 10-byte one-hot "
-            f"labels. The file is damaged or truncated: {fix}"
+            f"labels; it is damaged or truncated. {fix}"
         )
     labels = raw.reshape(-1, NUM_CLASSES)
     bad = np.flatnonzero((labels > 1).any(axis=1) | (labels.sum(axis=1, dtype=np.int64) != 1))
@@ -75,21 +92,26 @@ def read_labels(path: str | Path) -> np.ndarray:
         raise MnistDataError(
             f"{path}: {bad.size} of {len(labels)} label rows are not one-hot (the first is row "
             f"{row}: {labels[row].tolist()}). Each digit's label must be ten bytes with a "
-            f"single 1. The file is damaged or is not MNIST labels: {fix}"
+            f"single 1, so the file is damaged or is not MNIST labels. {fix}"
         )
     return labels
 
 
-def read_sprite(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Read and validate ``(images, labels)`` from the two sprite files in ``folder``."""
+def read_sprite(folder: str | Path, fix: str = DELETE_AND_RELOAD) -> tuple[np.ndarray, np.ndarray]:
+    """Read and validate ``(images, labels)`` from the two sprite files in ``folder``.
+
+    Args:
+        folder: the folder holding ``mnist_images.png`` and ``mnist_labels_uint8``.
+        fix: the advice that ends an error message about a broken file.
+    """
     folder = Path(folder)
-    images = read_images(folder / IMAGES_FILE)
-    labels = read_labels(folder / LABELS_FILE)
+    images = read_images(folder / IMAGES_FILE, fix)
+    labels = read_labels(folder / LABELS_FILE, fix)
     if len(images) != len(labels):
         raise MnistDataError(
             f"{folder / IMAGES_FILE} has {len(images)} digits but {folder / LABELS_FILE} has "
-            f"{len(labels)} labels; they must match one for one. The two files come from "
-            f"different downloads: delete both and load again."
+            f"{len(labels)} labels; they must match one for one (the two files come from "
+            f"different downloads). {fix.replace('Delete it', 'Delete both')}"
         )
     return images, labels
 
