@@ -22,7 +22,7 @@ def main() -> None:
     """Time the fits and print the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-folder", help="the MNIST sample (default: ../shared)")
-    parser.add_argument("--epochs", type=int, default=3, help="epochs per timed fit")
+    parser.add_argument("--epochs", type=int, default=5, help="epochs per timed fit")
     parser.add_argument("--repeats", type=int, default=3, help="timed fits of each kind")
     parser.add_argument("--min-interval", type=float, default=1.0, help="LivePlot's throttle")
     arguments = parser.parse_args()

@@ -75,7 +75,8 @@ class LivePlot(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         """Note the planned epochs and batches; show the empty charts."""
         self.history.start(self.params.get("epochs"), self.params.get("steps"))
-        self._refresh(force=True)
+        self.figure_throttle.hold()  # the first batches are slow and have little to show
+        self.line_throttle.run(lambda: self.output.show(None, self._line()))
 
     def on_epoch_begin(self, epoch, logs=None):
         """Note the new epoch and start its clock."""

@@ -127,6 +127,10 @@ class Throttle:
         """Return whether the action may run now."""
         return self.clock() >= self._next_start
 
+    def hold(self) -> None:
+        """Let the next action wait ``min_interval`` from now (e.g. while training warms up)."""
+        self._next_start = self.clock() + self.min_interval
+
     def run(self, action: Callable[[], object]) -> None:
         """Run ``action`` now and work out when the next one may start."""
         start = self.clock()
@@ -157,10 +161,11 @@ class NotebookOutput:
         text = {"text/plain": line}
         if self._line is None:
             self._line = display(text, raw=True, display_id=True)
+        else:
+            self._line.update(text, raw=True)
+        if png is not None and self._image is None:
             self._image = display(Image(data=png, format="png"), display_id=True)
-            return
-        self._line.update(text, raw=True)
-        if png is not None:
+        elif png is not None:
             self._image.update(Image(data=png, format="png"))
 
     def end_epoch(self, line: str) -> None:

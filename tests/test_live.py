@@ -6,7 +6,6 @@ import io
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +13,8 @@ from PIL import Image
 
 from mnist_lesson.live_history import TrainingHistory
 from mnist_lesson.live_render import CurvesRenderer, TerminalOutput, Throttle
+from tests.conftest import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 VALIDATION_LOGS = [
     {"loss": 0.9, "accuracy": 0.70, "val_loss": 0.8, "val_accuracy": 0.75},
     {"loss": 0.5, "accuracy": 0.85, "val_loss": 0.45, "val_accuracy": 0.88},
@@ -168,9 +167,9 @@ def test_liveplot_redraws_during_fit_but_never_faster_than_the_throttle(tmp_path
 
     live = LivePlot(min_interval=0.1, max_share=0.5, notebook=False, stream=None)
     live.output.path = tmp_path / "curves.png"  # draw (and save) as it goes
-    tiny_fit(live, epochs=4, sleep=0.01)  # 4 × 15 batches ≥ 0.6 s
+    tiny_fit(live, epochs=4, sleep=0.02)  # 4 × 15 batches ≥ 1.2 s
     starts = live.figure_throttle.starts
-    assert len(starts) >= 4  # the first draw, some during training, the last
+    assert len(starts) >= 3  # some during training, and the last
     gaps = np.diff(starts[:-1])  # the last draw is forced at the end of training
     assert (gaps >= 0.1).all(), gaps
 

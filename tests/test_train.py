@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mnist_lesson.train import TrainConfig
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO_ROOT
 
 
 @pytest.mark.parametrize(
@@ -191,7 +189,7 @@ def test_cli_help_explains_every_option():
     for option in ("--epochs", "--batch-size", "--data-folder", "--output", "--learning-rate"):
         assert option in result.stdout
     text = " ".join(result.stdout.split())
-    assert "passes over the training digits (default: 12)" in text
+    assert "passes over the training digits (default: 15)" in text
     assert "digits per weight update (default: 64)" in text
 
 
