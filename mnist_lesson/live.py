@@ -11,6 +11,7 @@ per epoch, x in epochs. The callback only forwards Keras's ``logs``: the numbers
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -45,6 +46,10 @@ class LivePlot(keras.callbacks.Callback):
         figsize: the figure size in inches.
     """
 
+    # Keras may then run the per-batch hook on a worker thread, so the training loop never
+    # waits for it; a lock keeps those calls one at a time.
+    async_safe = True
+
     def __init__(
         self,
         metrics: Iterable[str] = ("loss", "accuracy"),
@@ -52,7 +57,7 @@ class LivePlot(keras.callbacks.Callback):
         save_path: str | Path | None = None,
         batch_size: int | None = None,
         notebook: bool | None = None,
-        max_share: float = 0.02,
+        max_share: float = 0.01,
         progress_interval: float = 0.25,
         stream: TextIO | None = sys.stdout,
         figsize: tuple[float, float] = (10.0, 3.6),
@@ -65,6 +70,7 @@ class LivePlot(keras.callbacks.Callback):
         self.figure_throttle = Throttle(min_interval, max_share)
         self.line_throttle = Throttle(progress_interval, max_share)
         self.batch_size = batch_size
+        self._lock = threading.Lock()
         self._epoch_start = self._last_batch_end = time.perf_counter()
 
     @property
@@ -85,9 +91,10 @@ class LivePlot(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         """Record the batch's figures; redraw if the throttle allows."""
-        self.history.add_batch(self.history.epoch, batch, logs or {})
-        self._last_batch_end = time.perf_counter()
-        self._refresh()
+        with self._lock:
+            self.history.add_batch(self.history.epoch, batch, logs or {})
+            self._last_batch_end = time.perf_counter()
+            self._refresh()
 
     def on_epoch_end(self, epoch, logs=None):
         """Record the epoch's (and validation) figures; print its final line."""

@@ -54,7 +54,10 @@ class TrainingHistory:
 
     def add_batch(self, epoch: int, batch: int, logs: Mapping[str, float]) -> None:
         """Record the training figures Keras reported after batch ``batch`` of ``epoch``."""
-        self.epoch, self.batches_done = epoch, batch + 1
+        if epoch != self.epoch:
+            self.epoch, self.batches_done = epoch, 0
+        # Keras may report batches from worker threads, so a late one must not count back.
+        self.batches_done = max(self.batches_done, batch + 1)
         self._longest_epoch = max(self._longest_epoch, batch + 1)
         missing = [m for m in self.metrics if m not in logs]
         if missing and not any(self._batch_points.values()):
@@ -84,7 +87,7 @@ class TrainingHistory:
     def batch_curve(self, metric: str) -> tuple[list[float], list[float]]:
         """Return ``(x, y)`` of the per-batch training values; x in epochs, fractional."""
         steps = self._epoch_length()
-        points = self._batch_points[metric]
+        points = sorted(self._batch_points[metric])  # in order even if reported out of it
         return [e + b / steps for e, b, _ in points], [v for _, _, v in points]
 
     def epoch_curve(self, name: str) -> tuple[list[float], list[float]]:
