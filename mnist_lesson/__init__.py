@@ -3,7 +3,12 @@
 The modules, by role:
 
 - ``mnist_lesson.data``: download, validate, cache and slice the MNIST sprite; batches.
-- ``mnist_lesson.model``: the lesson's CNN, compiled.
+- ``mnist_lesson.model``: the lesson's CNN, compiled; saving and loading the trained one.
+- ``mnist_lesson.train``: the lesson's training settings (``TrainConfig``) and ``train_model``.
+- ``mnist_lesson.live``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs.
+- ``mnist_lesson.evaluate`` / ``mnist_lesson.inspect``: the numbers behind the views.
+- ``mnist_lesson.viz``: example digits, per-class accuracy, confusion matrix, mistakes,
+  filters and feature maps.
 
 Import what you need from its module, e.g. ``from mnist_lesson.data import MnistData``.
 TensorFlow is imported only by the modules that need it, so ``import mnist_lesson`` is quick.

@@ -1,0 +1,124 @@
+"""Watch a model learn: ``LivePlot`` draws loss and accuracy while ``fit`` runs.
+
+    from mnist_lesson.live import LivePlot
+    model.fit(train, validation_data=test, epochs=10, verbose=0, callbacks=[LivePlot()])
+
+The Python twin of tfjs-vis's ``fitCallbacks``: training curves per batch, validation points
+per epoch, x in epochs. The callback only forwards Keras's ``logs``: the numbers live in
+``mnist_lesson.live_history.TrainingHistory`` and the drawing in ``mnist_lesson.live_render``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+import keras
+
+from mnist_lesson.figures import running_in_notebook
+from mnist_lesson.live_history import TrainingHistory
+from mnist_lesson.live_render import CurvesRenderer, NotebookOutput, TerminalOutput, Throttle
+
+
+class LivePlot(keras.callbacks.Callback):
+    """Plot training curves live, with a progress line: epoch k of n, percent, speed, figures.
+
+    In a notebook the figure is one output updated in place, so the saved notebook keeps the
+    final curves as a static image. Elsewhere nothing is drawn on screen: the progress line
+    goes to ``stream`` and the figure to ``save_path`` (if given). Pass ``verbose=0`` to
+    ``fit`` so Keras's own progress bar stays out of the way.
+
+    Args:
+        metrics: the names Keras reports, one chart each; their ``val_`` twins join them
+            when ``fit`` has validation data. Accuracy-like charts span 0–1.
+        min_interval: the least seconds between two redraws of the figure.
+        save_path: where to write the figure as PNG (kept current outside a notebook,
+            written once at the end inside one); ``None`` writes no file.
+        batch_size: digits per batch, for the digits/s figure; ``None`` reports batches/s.
+        notebook: force notebook (``True``) or terminal (``False``) output; ``None`` guesses.
+        max_share: the most of the training time the redraws may take (0–1).
+        progress_interval: the least seconds between two updates of the progress line.
+        stream: where the progress line goes outside a notebook; ``None`` for silence.
+        figsize: the figure size in inches.
+    """
+
+    # Keras may then run the per-batch hook on a worker thread, so the training loop never
+    # waits for it; a lock keeps those calls one at a time.
+    async_safe = True
+
+    def __init__(
+        self,
+        metrics: Iterable[str] = ("loss", "accuracy"),
+        min_interval: float = 1.0,
+        save_path: str | Path | None = None,
+        batch_size: int | None = None,
+        notebook: bool | None = None,
+        max_share: float = 0.01,
+        progress_interval: float = 0.25,
+        stream: TextIO | None = sys.stdout,
+        figsize: tuple[float, float] = (10.0, 3.6),
+    ) -> None:
+        super().__init__()
+        self.history = TrainingHistory(metrics)
+        self.renderer = CurvesRenderer(self.history.metrics, figsize=figsize)
+        notebook = running_in_notebook() if notebook is None else notebook
+        self.output = NotebookOutput(save_path) if notebook else TerminalOutput(save_path, stream)
+        self.figure_throttle = Throttle(min_interval, max_share)
+        self.line_throttle = Throttle(progress_interval, max_share)
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self._epoch_start = self._last_batch_end = time.perf_counter()
+
+    @property
+    def figure(self):
+        """The matplotlib figure the curves are drawn on."""
+        return self.renderer.figure
+
+    def on_train_begin(self, logs=None):
+        """Note the planned epochs and batches; show the empty charts."""
+        self.history.start(self.params.get("epochs"), self.params.get("steps"))
+        self.figure_throttle.hold()  # the first batches are slow and have little to show
+        self.line_throttle.run(lambda: self.output.show(None, self._line()))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """Note the new epoch and start its clock."""
+        self.history.begin_epoch(epoch)
+        self._epoch_start = self._last_batch_end = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        """Record the batch's figures; redraw if the throttle allows."""
+        with self._lock:
+            self.history.add_batch(self.history.epoch, batch, logs or {})
+            self._last_batch_end = time.perf_counter()
+            self._refresh()
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Record the epoch's (and validation) figures; print its final line."""
+        self.history.end_epoch(epoch, logs or {})
+        self.output.end_epoch(self._line())
+
+    def on_train_end(self, logs=None):
+        """Draw the final figure, whatever the throttle says, and save it."""
+        self._refresh(force=True)
+        self.output.finish(self.renderer)
+
+    def _line(self) -> str:
+        seconds = max(self._last_batch_end - self._epoch_start, 1e-9)
+        speed = self.history.batches_done / seconds
+        if self.batch_size:
+            return self.history.progress_line(speed * self.batch_size, "digits/s")
+        return self.history.progress_line(speed, "batches/s")
+
+    def _refresh(self, force: bool = False) -> None:
+        if self.output.wants_figure and (force or self.figure_throttle.ready()):
+            self.figure_throttle.run(self._draw)
+        elif force or self.line_throttle.ready():
+            self.line_throttle.run(lambda: self.output.show(None, self._line()))
+
+    def _draw(self) -> None:
+        self.renderer.update(self.history)
+        self.output.show(self.renderer.png(), self._line())

@@ -1,0 +1,132 @@
+"""The numbers behind the live plots: training points per batch, validation points per epoch.
+
+``TrainingHistory`` is plain Python: ``LivePlot`` feeds it Keras's ``logs`` and the renderer
+reads it, so both can be tested (and reused) without training a model::
+
+    history = TrainingHistory(("loss", "accuracy"))
+    history.start(epochs=2, steps_per_epoch=100)
+    history.add_batch(0, 0, {"loss": 2.3, "accuracy": 0.1})   # x = 0.01 epochs
+    history.end_epoch(0, {"loss": 0.4, "accuracy": 0.9, "val_loss": 0.3, "val_accuracy": 0.92})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+VALIDATION_PREFIX = "val_"
+
+
+class TrainingHistory:
+    """What a training run has reported so far, as numbers (no Keras, no drawing).
+
+    Args:
+        metrics: the names to keep, as Keras spells them in ``logs`` (``"loss"``,
+            ``"accuracy"``, ...); their ``val_`` twins are kept too.
+    """
+
+    def __init__(self, metrics: Iterable[str] = ("loss", "accuracy")) -> None:
+        self.metrics = tuple(metrics)
+        if not self.metrics or any(not isinstance(name, str) or not name for name in self.metrics):
+            raise ValueError(f"metrics must be one or more metric names; got {metrics!r}.")
+        self.epochs: int | None = None  # epochs planned, when known
+        self.steps_per_epoch: int | None = None  # batches per epoch, when known
+        self.epoch = 0  # the epoch in progress, counted from 0
+        self.batches_done = 0  # batches finished in the epoch in progress
+        self.epochs_done = 0
+        self.latest: dict[str, float] = {}  # the newest value of every kept name
+        # Per batch: (epoch, batches finished in it, value); x is worked out when read, so
+        # an unknown epoch length can be learnt from the first epoch.
+        self._batch_points: dict[str, list[tuple[int, int, float]]] = {m: [] for m in self.metrics}
+        # Per epoch: (epochs finished, value) for each metric and its val_ twin.
+        names = [*self.metrics, *(VALIDATION_PREFIX + m for m in self.metrics)]
+        self._epoch_points: dict[str, list[tuple[int, float]]] = {n: [] for n in names}
+        self._longest_epoch = 0
+
+    def start(self, epochs: int | None = None, steps_per_epoch: int | None = None) -> None:
+        """Note how many epochs and batches per epoch the run plans (either may be unknown)."""
+        self.epochs = epochs
+        self.steps_per_epoch = steps_per_epoch
+
+    def begin_epoch(self, epoch: int) -> None:
+        """Note that epoch ``epoch`` (counted from 0) has started."""
+        self.epoch = epoch
+        self.batches_done = 0
+
+    def add_batch(self, epoch: int, batch: int, logs: Mapping[str, float]) -> None:
+        """Record the training figures Keras reported after batch ``batch`` of ``epoch``."""
+        if epoch != self.epoch:
+            self.epoch, self.batches_done = epoch, 0
+        # Keras may report batches from worker threads, so a late one must not count back.
+        self.batches_done = max(self.batches_done, batch + 1)
+        self._longest_epoch = max(self._longest_epoch, batch + 1)
+        missing = [m for m in self.metrics if m not in logs]
+        if missing and not any(self._batch_points.values()):
+            raise ValueError(
+                f"The model reports {sorted(logs)} after each batch, not {missing}. Pass the "
+                f"names it reports, e.g. metrics=('loss', 'accuracy'), and compile the model "
+                f"with metrics=['accuracy'] to get accuracy."
+            )
+        for metric in self.metrics:
+            if metric in logs:
+                value = float(logs[metric])
+                self._batch_points[metric].append((epoch, batch + 1, value))
+                self.latest[metric] = value
+
+    def end_epoch(self, epoch: int, logs: Mapping[str, float]) -> None:
+        """Record the figures of a finished epoch, validation ones included when present."""
+        self.epochs_done = epoch + 1
+        self._longest_epoch = max(self._longest_epoch, self.batches_done)
+        for name, points in self._epoch_points.items():
+            if name in logs:
+                points.append((epoch + 1, float(logs[name])))
+                self.latest[name] = float(logs[name])
+
+    def _epoch_length(self) -> int:
+        return self.steps_per_epoch or max(self._longest_epoch, 1)
+
+    def batch_curve(self, metric: str) -> tuple[list[float], list[float]]:
+        """Return ``(x, y)`` of the per-batch training values; x in epochs, fractional."""
+        steps = self._epoch_length()
+        points = sorted(self._batch_points[metric])  # in order even if reported out of it
+        return [e + b / steps for e, b, _ in points], [v for _, _, v in points]
+
+    def epoch_curve(self, name: str) -> tuple[list[float], list[float]]:
+        """Return ``(x, y)`` of one value per finished epoch (e.g. ``"val_loss"``)."""
+        points = self._epoch_points[name]
+        return [float(e) for e, _ in points], [v for _, v in points]
+
+    @property
+    def has_validation(self) -> bool:
+        """Whether any validation figure has been recorded."""
+        return any(self._epoch_points[VALIDATION_PREFIX + m] for m in self.metrics)
+
+    @property
+    def epoch_fraction(self) -> float:
+        """How much of the epoch in progress is done, 0–1 (0 when its length is unknown)."""
+        if self.steps_per_epoch:
+            return min(1.0, self.batches_done / self.steps_per_epoch)
+        return 0.0
+
+    def progress_line(
+        self, speed: float | None = None, unit: str = "digits/s", bar_width: int = 20
+    ) -> str:
+        """Return one line: epoch k of n, a bar and percent of the epoch, speed, latest figures.
+
+        Args:
+            speed: how fast training goes, in ``unit``; ``None`` leaves it out.
+            unit: what ``speed`` counts, e.g. ``"digits/s"`` or ``"batches/s"``.
+            bar_width: characters in the progress bar; 0 for no bar.
+        """
+        of = f" of {self.epochs}" if self.epochs else ""
+        parts = [f"epoch {self.epoch + 1}{of}"]
+        if self.steps_per_epoch:
+            done = round(bar_width * self.epoch_fraction)
+            bar = f"[{'#' * done}{'.' * (bar_width - done)}] " if bar_width else ""
+            parts[0] += f" {bar}{100 * self.epoch_fraction:3.0f}%"
+        else:
+            parts[0] += f", batch {self.batches_done}"
+        if speed is not None:
+            parts.append(f"{speed:,.0f} {unit}")
+        names = [*self.metrics, *(VALIDATION_PREFIX + m for m in self.metrics)]
+        parts += [f"{name} {self.latest[name]:.4f}" for name in names if name in self.latest]
+        return " · ".join(parts)

@@ -1,0 +1,235 @@
+"""Training: settings, augmentation, saved models and the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from mnist_lesson.train import TrainConfig
+from tests.conftest import REPO_ROOT
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"epochs": 0}, "epochs must be a whole number of at least 1, not 0"),
+        ({"batch_size": 2.5}, "batch_size must be a whole number"),
+        ({"learning_rate": 5}, "learning_rate must be a number between 0 and 1"),
+        ({"shift_pixels": -1}, "shift_pixels must be between 0"),
+        ({"rotation_degrees": 180}, "rotation_degrees must be between 0"),
+    ],
+)
+def test_config_names_a_bad_setting(change, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**change)
+
+
+# --- augmentation ---------------------------------------------------------------------------
+
+
+def digits(count: int = 4) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    images = np.zeros((count, 28, 28, 1), np.float32)
+    images[:, 6:22, 8:20, 0] = rng.random((count, 16, 12))
+    return images
+
+
+def test_a_whole_pixel_shift_moves_the_digit_exactly():
+    from mnist_lesson.train import move_digits
+
+    images = digits()
+    zeros = np.zeros(len(images), np.float32)
+    moved = np.asarray(move_digits(images, zeros, zeros + 2, zeros - 3))  # 2 right, 3 up
+    expected = np.zeros_like(images)
+    expected[:, :25, 2:, :] = images[:, 3:, :26, :]
+    np.testing.assert_allclose(moved, expected, atol=1e-6)
+
+
+def test_a_quarter_turn_matches_numpy_rot90():
+    from mnist_lesson.train import move_digits
+
+    images = digits()
+    zeros = np.zeros(len(images), np.float32)
+    turned = np.asarray(move_digits(images, zeros + np.pi / 2, zeros, zeros))
+    np.testing.assert_allclose(turned, np.rot90(images, k=-1, axes=(1, 2)), atol=1e-5)
+
+
+def test_augment_is_small_random_and_repeatable():
+    import tensorflow as tf
+
+    from mnist_lesson.train import augment
+
+    images = digits(64)
+    first = np.asarray(augment(images, tf.constant([1, 2]), 2.0, 10.0))
+    again = np.asarray(augment(images, tf.constant([1, 2]), 2.0, 10.0))
+    other = np.asarray(augment(images, tf.constant([3, 4]), 2.0, 10.0))
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, other)
+    assert not np.allclose(first, images)
+    # A small move keeps the ink: the digit stays inside the frame and keeps its size.
+    np.testing.assert_allclose(first.sum(axis=(1, 2, 3)), images.sum(axis=(1, 2, 3)), rtol=0.1)
+    unchanged = np.asarray(augment(images, tf.constant([1, 2]), 0.0, 0.0))
+    np.testing.assert_allclose(unchanged, images, atol=1e-6)
+
+
+def test_training_batches_are_augmented_only_when_asked(sample_data):
+    from mnist_lesson.train import training_dataset
+
+    plain = TrainConfig(shift_pixels=0, rotation_degrees=0)
+    images, labels = next(iter(training_dataset(sample_data, plain)))
+    assert images.shape == (64, 28, 28, 1) and labels.shape == (64, 10)
+    reference = next(iter(sample_data.dataset("train", 64)))[0]
+    np.testing.assert_array_equal(images, reference)
+    augmented = next(iter(training_dataset(sample_data, TrainConfig())))[0]
+    assert augmented.shape == (64, 28, 28, 1)
+    assert not np.allclose(augmented, reference)
+
+
+def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data):
+    from mnist_lesson.model import build_model
+    from mnist_lesson.train import train_model
+
+    model, history = train_model(sample_data, TrainConfig(epochs=1, batch_size=256))
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == [type(layer).__name__ for layer in build_model().layers]
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert history.history["val_accuracy"][0] > 0.8
+
+
+def test_train_model_needs_loaded_data():
+    from mnist_lesson.data import MnistData
+    from mnist_lesson.train import train_model
+
+    with pytest.raises(RuntimeError, match=r"call data.load\(\)"):
+        train_model(MnistData())
+
+
+@pytest.mark.slow
+def test_default_settings_reach_98_percent_on_the_sample(sample_data):
+    from mnist_lesson.evaluate import evaluate
+    from mnist_lesson.train import train_model
+
+    model, _ = train_model(sample_data, validate=False)
+    accuracy = evaluate(model, sample_data.test_images, sample_data.test_labels).accuracy
+    assert accuracy >= 0.980, f"test accuracy {accuracy:.2%}"
+
+
+# --- saved models -------------------------------------------------------------------------
+
+
+def test_save_then_load_gives_identical_predictions(quick_model, sample_data, tmp_path):
+    from mnist_lesson.model import load_model, save_model
+
+    path = save_model(quick_model, tmp_path / "models" / "cnn.keras")
+    assert path == tmp_path / "models" / "cnn.keras" and path.is_file()
+    assert [p.name for p in path.parent.iterdir()] == ["cnn.keras"]  # no partial file left
+    loaded = load_model(path)
+    images = sample_data.test_images[:300].astype(np.float32) / 255.0
+    np.testing.assert_array_equal(loaded(images, training=False), quick_model(images))
+
+
+def test_default_model_path_is_in_the_cache_folder(quick_model, tmp_path, monkeypatch):
+    import mnist_lesson.data
+    from mnist_lesson.model import load_model, save_model
+
+    monkeypatch.setattr(mnist_lesson.data, "cache_folder", lambda: tmp_path)
+    assert save_model(quick_model) == tmp_path / "mnist_cnn.keras"
+    assert load_model().count_params() == quick_model.count_params()
+
+
+def test_a_missing_model_says_how_to_make_one(tmp_path):
+    from mnist_lesson.model import load_model
+
+    with pytest.raises(RuntimeError, match=r"no saved model at .*nothing\.keras.*python -m mn"):
+        load_model(tmp_path / "nothing.keras")
+
+
+def test_a_corrupt_model_file_says_how_to_make_a_new_one(tmp_path):
+    from mnist_lesson.model import load_model
+
+    path = tmp_path / "mnist_cnn.keras"
+    path.write_bytes(b"PK\x03\x04 this is not a whole zip archive")
+    with pytest.raises(RuntimeError) as caught:
+        load_model(path)
+    message = str(caught.value)
+    assert str(path) in message and "not a readable Keras model" in message
+    assert "python -m mnist_lesson train" in message
+
+
+def test_saving_needs_the_keras_suffix(quick_model, tmp_path):
+    from mnist_lesson.model import save_model
+
+    with pytest.raises(ValueError, match=r"model\.h5 does not end in \.keras.*model\.keras"):
+        save_model(quick_model, tmp_path / "model.h5")
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def run_cli(*arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``python -m mnist_lesson`` from this checkout; return the finished process."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.run(
+        [sys.executable, "-m", "mnist_lesson", *arguments],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=REPO_ROOT,
+    )
+
+
+def test_cli_help_explains_every_option():
+    result = run_cli("train", "--help")
+    assert result.returncode == 0
+    for option in ("--epochs", "--batch-size", "--data-folder", "--output", "--learning-rate"):
+        assert option in result.stdout
+    text = " ".join(result.stdout.split())
+    assert "passes over the training digits (default: 15)" in text
+    assert "digits per weight update (default: 64)" in text
+
+
+def test_cli_trains_on_the_sample_and_writes_a_loadable_model(sample_dir, sample_data, tmp_path):
+    from mnist_lesson.evaluate import evaluate
+    from mnist_lesson.model import load_model
+
+    output, plot = tmp_path / "cnn.keras", tmp_path / "curves.png"
+    result = run_cli(
+        "train", "--epochs", "2", "--batch-size", "128", "--data-folder", str(sample_dir),
+        "--output", str(output), "--plot", str(plot),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "epoch 2 of 2 [####################] 100%" in result.stdout
+    assert f"Saved the model to {output}" in result.stdout
+    assert plot.is_file()
+    model = load_model(output)
+    accuracy = evaluate(model, sample_data.test_images, sample_data.test_labels).accuracy
+    assert accuracy > 0.9
+    assert f"Test accuracy {accuracy:.2%}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--data-folder", "no/such/folder"], "--data-folder no/such/folder does not exist"),
+        (["--output", "model.h5"], "--output model.h5 must end in .keras"),
+        (["--epochs", "zero"], "argument --epochs: 'zero' is not a whole number"),
+        (["--learning-rate", "3"], "learning_rate must be a number between 0 and 1"),
+    ],
+)
+def test_cli_bad_input_gives_a_clear_error_and_no_traceback(arguments, message):
+    result = run_cli("train", *arguments, timeout=60)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_main_returns_the_exit_code(capsys, tmp_path):
+    from mnist_lesson.__main__ import main
+
+    assert main(["train", "--data-folder", str(tmp_path / "missing")]) == 1
+    assert "does not exist" in capsys.readouterr().err
