@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-import _common
+import common
 import numpy as np
 from learner_drawings import draw_like_a_learner
 
@@ -35,10 +35,10 @@ def accuracy(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     """Draw the test digits like a learner and print the three accuracies."""
-    args = _common.parse_args(__doc__.splitlines()[0])
+    args = common.parse_model_args(__doc__.splitlines()[0])
     from mnist_lesson.preprocess import PEN_WIDTH, shrink_whole_canvas, to_mnist
 
-    data, model = _common.load_data_and_model(args)
+    data, model = common.load_data_and_model(args)
     images, labels = data.split("test")
     originals = images[..., 0].astype(np.float32) / 255.0
     labels = labels.argmax(axis=1)

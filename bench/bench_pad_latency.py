@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-import _common
+import common
 import numpy as np
 
 STROKES = 200  # strokes timed (after 5 warm-up strokes)
@@ -27,10 +27,10 @@ def send(canvas, content: dict) -> None:
 
 def main() -> None:
     """Time pen-up → probabilities shown, and one ``model.predict``, in the same run."""
-    args = _common.parse_args(__doc__.splitlines()[0])
+    args = common.parse_model_args(__doc__.splitlines()[0])
     from mnist_lesson.pad import DrawingPad
 
-    data, model = _common.load_data_and_model(args)
+    data, model = common.load_data_and_model(args)
     pad = DrawingPad(model)
     rng = np.random.default_rng(0)
     timings = []

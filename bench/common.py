@@ -1,7 +1,8 @@
-"""Helpers shared by the benchmarks: find the sample, keep TensorFlow quiet, time things."""
+"""Helpers shared by the benchmarks: find the sample, keep TensorFlow quiet, get a model."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,36 @@ def sample_folder(given: str | None = None) -> Path:
     if not (folder / "mnist_images.png").is_file():
         sys.exit(
             f"error: {folder} does not hold the MNIST sample (mnist_images.png). Pass "
-            f"--data-folder or set MNIST_LESSON_SAMPLE."
+            f"--sample or set MNIST_LESSON_SAMPLE."
         )
     return folder
+
+
+def parse_model_args(description: str) -> argparse.Namespace:
+    """Parse ``--sample`` and ``--model`` for a benchmark that needs a trained model."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sample", help="the real-digit sample folder (default: see README)")
+    parser.add_argument(
+        "--model",
+        help="a saved .keras model to use instead of training one with the lesson's defaults",
+    )
+    return parser.parse_args()
+
+
+def load_data_and_model(args: argparse.Namespace):
+    """Return the sample as ``MnistData`` and the lesson's model: loaded, or trained now.
+
+    Trained means what a learner gets: ``train_model`` with the default ``TrainConfig``
+    (augmented, seed 0) on the sample's training split.
+    """
+    from mnist_lesson.data import MnistData
+    from mnist_lesson.model import load_model
+    from mnist_lesson.train import TrainConfig, train_model
+
+    data = MnistData(sample_folder(args.sample), seed=0).load()
+    if args.model:
+        return data, load_model(args.model)
+    config = TrainConfig()
+    print(f"training the lesson CNN with the default settings ({config}) on {data}")
+    model, _ = train_model(data, config, validate=False)
+    return data, model
