@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mnist_lesson.data import MnistData, cache_folder
+from mnist_lesson.data import MnistData
 
 if TYPE_CHECKING:
     import keras
 
 FAST_ENV = "MNIST_LESSON_FAST"
-MODEL_FILE = "mnist_cnn.keras"
 SEED = 0
 
 
@@ -86,7 +85,9 @@ def load_data(settings: LessonSettings | None = None) -> MnistData:
 
 def model_path() -> Path:
     """Return where 04_train saves the trained model and later notebooks look for it."""
-    return cache_folder() / MODEL_FILE
+    from mnist_lesson.model import default_model_path
+
+    return default_model_path()
 
 
 def load_or_train_model(
@@ -101,13 +102,14 @@ def load_or_train_model(
     """
     import keras
 
-    from mnist_lesson.model import build_model, compile_model
+    from mnist_lesson.model import build_model, compile_model, load_model
 
     settings = settings or lesson_settings()
     path = Path(path) if path is not None else model_path()
     if path.is_file():
+        model = load_model(path)  # safe mode, and a clear error for a damaged file
         print(f"Loaded the trained model from {path}.")
-        return keras.models.load_model(path)
+        return model
     print(
         f"No saved model at {path} (04_train saves one there), so training a quick one: "
         f"{settings.quick_epochs} epoch(s) on {len(data.train_images):,} digits."

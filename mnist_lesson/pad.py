@@ -66,6 +66,9 @@ class DrawingPad:
             ],
             layout=Layout(align_items="flex-start"),
         )
+        # Class names let a page (or a browser test) find the parts.
+        self.widget.add_class("mnist-pad")
+        self.canvas.add_class("mnist-pad-canvas")
         self._handlers = [
             (self.canvas.on_mouse_down, self._pen_down),
             (self.canvas.on_mouse_move, self._pen_move),

@@ -42,6 +42,8 @@ class PredictionView:
         side = f"{MNIST_SIZE * SEEN_SCALE}px"
         self.seen = Image(value=blank, format="png", layout=Layout(width=side, height=side))
         self.seen_caption = HTML("What the model saw (28 × 28):")
+        self.headline.add_class("mnist-pad-reading")
+        self.seen.add_class("mnist-pad-seen")
         self.widget = VBox(
             [
                 self.headline,
