@@ -91,12 +91,15 @@ def model_path() -> Path:
 
 
 def load_or_train_model(
-    data: MnistData, settings: LessonSettings | None = None, path: str | Path | None = None
+    data: MnistData | None = None,
+    settings: LessonSettings | None = None,
+    path: str | Path | None = None,
 ) -> keras.Model:
     """Load the model 04_train saved; if there is none, train a quick one and say so.
 
     Args:
-        data: the loaded digits, used only when a model has to be trained.
+        data: the loaded digits, used only when a model has to be trained (loaded then
+            with ``load_data`` when omitted).
         settings: the lesson settings (``lesson_settings()`` when omitted).
         path: the saved model (``model_path()`` when omitted).
     """
@@ -110,6 +113,8 @@ def load_or_train_model(
         model = load_model(path)  # safe mode, and a clear error for a damaged file
         print(f"Loaded the trained model from {path}.")
         return model
+    if data is None:
+        data = load_data(settings)
     print(
         f"No saved model at {path} (04_train saves one there), so training a quick one: "
         f"{settings.quick_epochs} epoch(s) on {len(data.train_images):,} digits."

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -113,68 +112,157 @@ def jupyter_lab(root: Path, env: dict[str, str], workdir: Path) -> Iterator[LabS
             process.wait()
 
 
-def _wait_until_up(server: LabServer, process: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_until_up(
+    server: LabServer, process: subprocess.Popen, timeout: float = 60, api: bool = True
+) -> None:
+    """Wait until the server answers its status API (or, with ``api=False``, its port)."""
     deadline = time.monotonic() + timeout
+    port = int(server.url.rsplit(":", 1)[1])
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited at start: {server.log.read_text()[-2000:]}")
+            raise RuntimeError(f"The server exited at start: {server.log.read_text()[-2000:]}")
         try:
-            urllib.request.urlopen(f"{server.url}/api/status?token={server.token}", timeout=2)
+            if api:
+                urllib.request.urlopen(f"{server.url}/api/status?token={server.token}", timeout=2)
+            else:
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
             return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError(f"JupyterLab did not answer in {timeout} s: {server.log.read_text()}")
+    raise RuntimeError(f"The server did not answer in {timeout} s: {server.log.read_text()}")
 
 
-def copy_notebooks(source: Path, destination: Path) -> Path:
-    """Copy the lesson notebooks somewhere the browser may run (and never save) them."""
-    shutil.copytree(source, destination, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    return destination
-
-
-# JavaScript run in the page through the app object JupyterLab exposes.
-KERNEL_IDLE = """() => {
-    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    const session = panel && panel.sessionContext && panel.sessionContext.session;
+# JavaScript run in the page through the app object JupyterLab exposes. Each finds the
+# notebook's panel by its path (the page may restore other tabs).
+PANEL = """path => [...window.jupyterapp.shell.widgets('main')]
+    .find(widget => widget.context && widget.context.path === path)"""
+KERNEL_IDLE = f"""path => {{
+    const panel = ({PANEL})(path);
+    const session = panel && panel.sessionContext.session;
     return !!(session && session.kernel && session.kernel.status === 'idle');
-}"""
-ALL_CELLS_RAN = """() => {
-    const panel = window.jupyterapp.shell.currentWidget;
-    const cells = panel.content.widgets.filter(cell => cell.model.type === 'code');
-    const busy = panel.sessionContext.session.kernel.status !== 'idle';
-    return !busy && cells.every(cell => cell.model.executionCount !== null);
-}"""
+}}"""
+ALL_CELLS_RAN = f"""path => {{
+    const panel = ({PANEL})(path);
+    const session = panel && panel.sessionContext.session;
+    if (!session || !session.kernel || session.kernel.status !== 'idle') return false;
+    return panel.content.widgets
+        .filter(cell => cell.model.type === 'code')
+        .every(cell => cell.model.executionCount !== null);
+}}"""
+ERROR_OUTPUTS = f"""path => {{
+    const errors = [];
+    for (const cell of ({PANEL})(path).content.widgets) {{
+        if (cell.model.type !== 'code') continue;
+        for (let i = 0; i < cell.model.outputs.length; i++) {{
+            const output = cell.model.outputs.get(i);
+            if (output.type === 'error') errors.push(JSON.stringify(output.toJSON()));
+        }}
+    }}
+    return errors;
+}}"""
+RUN_ALL = f"""path => {{
+    const panel = ({PANEL})(path);
+    window.jupyterapp.shell.activateById(panel.id);
+    // Not awaited: the command's promise settles only when every cell has run.
+    window.jupyterapp.commands.execute('notebook:run-all-cells');
+}}"""
 
 
-def open_notebook(page, server: LabServer, name: str, timeout_ms: int = 90_000) -> None:
-    """Open a notebook and wait until its kernel is idle."""
-    page.goto(server.notebook_url(name))
-    page.wait_for_function(KERNEL_IDLE, timeout=timeout_ms)
+def open_notebook(page, server: LabServer, path: str, timeout_ms: int = 90_000) -> None:
+    """Open a notebook in a fresh workspace and wait until its kernel is idle."""
+    page.goto(server.notebook_url(path) + "&reset")
+    page.wait_for_function(KERNEL_IDLE, arg=path, timeout=timeout_ms)
 
 
-def run_all_cells(page) -> None:
-    """Run every cell of the open notebook (returns at once; see ``wait_all_cells_ran``)."""
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+def run_all_cells(page, path: str) -> None:
+    """Run every cell of the notebook (returns at once; see ``wait_all_cells_ran``)."""
+    page.evaluate(RUN_ALL, path)
 
 
-def wait_all_cells_ran(page, timeout_ms: int = 300_000) -> None:
+def all_cells_ran(page, path: str) -> bool:
+    """Return whether every code cell has run and the kernel is idle again."""
+    return page.evaluate(ALL_CELLS_RAN, path)
+
+
+def wait_all_cells_ran(page, path: str, timeout_ms: int = 300_000) -> None:
     """Wait until every code cell has run and the kernel is idle again."""
-    page.wait_for_function(ALL_CELLS_RAN, timeout=timeout_ms, polling=500)
+    page.wait_for_function(ALL_CELLS_RAN, arg=path, timeout=timeout_ms, polling=500)
 
 
-def error_outputs(page) -> list[str]:
-    """Return the text of every error output in the open notebook."""
-    return page.evaluate(
+def error_outputs(page, path: str) -> list[str]:
+    """Return the text of every error output in the notebook."""
+    return page.evaluate(ERROR_OUTPUTS, path)
+
+
+@contextmanager
+def voila(notebook: Path, env: dict[str, str], workdir: Path) -> Iterator[LabServer]:
+    """Serve ``notebook`` as a stand-alone app with Voilà; stop it on exit."""
+    port, token = _free_port(), secrets.token_hex(16)
+    log = workdir / "voila.log"
+    command = [
+        sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
+        "--Voila.ip=127.0.0.1", f"--token={token}",
+    ]  # fmt: skip
+    server_env = {**os.environ, **env, "JUPYTER_RUNTIME_DIR": str(workdir / "voila-runtime")}
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            command, env=server_env, stdout=log_file, stderr=subprocess.STDOUT, cwd=workdir
+        )
+    server = LabServer(f"http://127.0.0.1:{port}", token, notebook.parent, log)
+    try:
+        _wait_until_up(server, process, api=False)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# The state of the cells that train with LivePlot: running or not, and their images' hashes.
+LIVE_PLOT_CELLS = f"""path => {{
+    const hash = text => {{
+        let h = 5381;
+        for (let i = 0; i < text.length; i += 7) h = (h * 33 + text.charCodeAt(i)) | 0;
+        return text.length + ':' + h;
+    }};
+    const panel = ({PANEL})(path);
+    return panel.content.widgets
+        .filter(cell => cell.model.type === 'code' && cell.model.sharedModel.getSource()
+            .includes('callbacks=[LivePlot'))
+        .map(cell => ({{
+            running: cell.node.querySelector('.jp-InputPrompt').textContent.includes('*'),
+            images: [...cell.node.querySelectorAll('.jp-OutputArea-output img')]
+                .map(img => hash(img.src)),
+        }}));
+}}"""
+
+
+def watch_pad_latency(page) -> None:
+    """Start timing, in the page, each mouse-up on the pad to the next change of its reading."""
+    page.evaluate(
         """() => {
-        const panel = window.jupyterapp.shell.currentWidget;
-        const errors = [];
-        for (const cell of panel.content.widgets) {
-            if (cell.model.type !== 'code') continue;
-            for (let i = 0; i < cell.model.outputs.length; i++) {
-                const output = cell.model.outputs.get(i);
-                if (output.type === 'error') errors.push(JSON.stringify(output.toJSON()));
+        window.padLatencies = [];
+        const pad = document.querySelector('.mnist-pad-canvas');
+        const reading = document.querySelector('.mnist-pad-reading');
+        pad.addEventListener('mouseup', () => { window.padPenUp = performance.now(); }, true);
+        new MutationObserver(() => {
+            if (window.padPenUp !== undefined) {
+                window.padLatencies.push(performance.now() - window.padPenUp);
+                window.padPenUp = undefined;
             }
-        }
-        return errors;
+        }).observe(reading, {subtree: true, childList: true, characterData: true});
     }"""
     )
+
+
+def draw(page, canvas_box: dict, points: list[tuple[float, float]], steps: int = 3) -> None:
+    """Draw one stroke through ``points`` (canvas pixels) with real mouse moves."""
+    x0, y0 = canvas_box["x"], canvas_box["y"]
+    page.mouse.move(x0 + points[0][0], y0 + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(x0 + x, y0 + y, steps=steps)
+    page.mouse.up()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -70,3 +71,14 @@ def tiny_sprite(tmp_path) -> tuple[Path, np.ndarray, np.ndarray]:
 
     images, labels = random_digits(65)
     return write_sprite(images, labels, tmp_path / "sprite"), images, labels
+
+
+def lesson_copy(folder: Path) -> Path:
+    """Copy what the notebooks need into ``folder``: package, notebooks, apps, empty data/."""
+    for name in ("mnist_lesson", "notebooks", "apps"):
+        shutil.copytree(
+            REPO_ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy2(REPO_ROOT / "pyproject.toml", folder / "pyproject.toml")
+    (folder / "data").mkdir()
+    return folder

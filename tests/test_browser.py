@@ -6,20 +6,30 @@ Screenshots land in ``artifacts/browser/`` (ignored by git) for people to look a
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import time
+
 import nbformat
 import pytest
 
 from tests.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    LIVE_PLOT_CELLS,
+    all_cells_ran,
     browser_missing_reason,
+    draw,
     error_outputs,
     jupyter_lab,
     open_notebook,
     run_all_cells,
+    voila,
     wait_all_cells_ran,
+    watch_pad_latency,
 )
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, lesson_copy, sample_folder
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,9 +98,9 @@ display(canvas, report)
 
 def test_mouse_events_on_a_canvas_reach_the_kernel(lab, page):
     open_notebook(page, lab, "canvas_probe.ipynb")
-    run_all_cells(page)
-    wait_all_cells_ran(page)
-    assert error_outputs(page) == []
+    run_all_cells(page, "canvas_probe.ipynb")
+    wait_all_cells_ran(page, "canvas_probe.ipynb")
+    assert error_outputs(page, "canvas_probe.ipynb") == []
     canvas = page.locator(".probe-canvas").first
     canvas.wait_for()
     box = canvas.bounding_box()
@@ -105,3 +115,158 @@ def test_mouse_events_on_a_canvas_reach_the_kernel(lab, page):
     assert abs(x - 120) <= 1 and abs(y - 140) <= 1  # page pixels map 1:1 to canvas pixels
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTIFACTS / "canvas_probe.png")
+
+
+# The learner's path through the lessons.
+
+
+@pytest.fixture(scope="module")
+def lessons(tmp_path_factory):
+    """JupyterLab over a temporary copy of the lessons, in fast mode on the shared sample."""
+    sample = sample_folder()
+    if sample is None:
+        pytest.skip("needs the shared MNIST sample: set MNIST_LESSON_SAMPLE")
+    workdir = tmp_path_factory.mktemp("lessons")
+    root = lesson_copy(workdir / "lesson")
+    env = {
+        "MNIST_LESSON_FAST": "1",
+        "MNIST_LESSON_DATA": str(sample),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
+    }
+    with jupyter_lab(root, env=env, workdir=workdir) as server:
+        yield server, env
+
+
+def screenshot(target, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target.screenshot(path=ARTIFACTS / name)
+
+
+def test_04_train_live_plot_moves_while_training_and_stays(lessons, page):
+    server, _ = lessons
+    notebook = "notebooks/04_train.ipynb"
+    open_notebook(page, server, notebook)
+    run_all_cells(page, notebook)
+    seen_while_running: dict[int, set[str]] = {}
+    deadline = time.monotonic() + 300
+    while not all_cells_ran(page, notebook):
+        assert time.monotonic() < deadline, "04_train did not finish in 300 s"
+        for index, cell in enumerate(page.evaluate(LIVE_PLOT_CELLS, notebook)):
+            if cell["running"] and cell["images"]:
+                seen_while_running.setdefault(index, set()).update(cell["images"])
+                if len(seen_while_running[index]) == 2:
+                    screenshot(page, "04_train_while_training.png")
+        time.sleep(0.1)
+    assert error_outputs(page, notebook) == []
+    final = page.evaluate(LIVE_PLOT_CELLS, notebook)
+    assert len(final) == 2, "04_train trains twice with LivePlot"
+    # Each training run leaves exactly one figure: updated in place, never a pile of them.
+    assert all(len(cell["images"]) == 1 for cell in final), final
+    # The plot changed while training ran (the longer, 40-epoch run redraws several times).
+    assert max(len(images) for images in seen_while_running.values()) >= 2, seen_while_running
+    cell = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot").first
+    screenshot(cell.locator(".jp-OutputArea"), "readme_live_plot.png")
+    screenshot(page, "04_train.png")
+
+
+def reading(page) -> str:
+    return page.locator(".mnist-pad-reading").inner_text().strip()
+
+
+def wait_reading_change(page, before: str, timeout_ms: int = 10_000) -> str:
+    page.wait_for_function(
+        "before => document.querySelector('.mnist-pad-reading').innerText.trim() !== before",
+        arg=before,
+        timeout=timeout_ms,
+    )
+    return reading(page)
+
+
+def seen_png(page) -> str:
+    """The PNG the pad shows as "what the model saw", base64-encoded."""
+    return page.evaluate(
+        """async () => {
+        const src = document.querySelector('.mnist-pad-seen').src;
+        const bytes = new Uint8Array(await (await fetch(src)).arrayBuffer());
+        return btoa(String.fromCharCode(...bytes));
+    }"""
+    )
+
+
+def wait_seen_png(page, wanted, timeout: float = 10) -> str:
+    """Wait until the shown 28 × 28 image satisfies ``wanted`` (it may follow the reading)."""
+    deadline = time.monotonic() + timeout
+    while not wanted(png := seen_png(page)):
+        assert time.monotonic() < deadline, "the 28 × 28 view did not update"
+        time.sleep(0.05)
+    return png
+
+
+ONE = [(140, 45), (140, 235)]  # one vertical stroke
+ZERO = [  # a closed loop
+    (140 + 60 * math.sin(t), 140 - 90 * math.cos(t))
+    for t in [2 * math.pi * step / 40 for step in range(43)]
+]
+
+
+@pytest.fixture
+def trained_model_in_lessons(lessons, quick_model):
+    """Put a properly trained model where lesson 6 and the app load it from."""
+    from mnist_lesson.model import save_model
+
+    server, _ = lessons
+    return save_model(quick_model, server.root / "data" / "mnist_cnn.keras")
+
+
+def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, page):
+    server, _ = lessons
+    notebook = "notebooks/06_draw.ipynb"
+    open_notebook(page, server, notebook)
+    run_all_cells(page, notebook)
+    wait_all_cells_ran(page, notebook)
+    assert error_outputs(page, notebook) == []
+    canvas = page.locator(".mnist-pad-canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert (round(box["width"]), round(box["height"])) == (280, 280)
+    hint, blank = reading(page), seen_png(page)
+    assert hint.startswith("Draw a digit")
+    watch_pad_latency(page)
+
+    draw(page, box, ONE)
+    one = wait_reading_change(page, hint)
+    assert one.split()[0] == "1", one
+    wait_seen_png(page, lambda png: png != blank)  # the view shows what the model saw
+    screenshot(page.locator(".mnist-pad"), "06_draw_one.png")
+
+    page.get_by_role("button", name="Clear").click()
+    assert wait_reading_change(page, one) == hint
+    draw(page, box, ZERO, steps=1)
+    zero = wait_reading_change(page, hint)
+    assert zero.split()[0] == "0", zero
+    zero_seen = wait_seen_png(page, lambda png: png != blank)
+    screenshot(page.locator(".mnist-pad"), "readme_pad.png")
+
+    draw(page, box, [(60, 140), (220, 140)])  # a bar across the 0 changes the reading
+    crossed = wait_reading_change(page, zero)
+    page.get_by_role("button", name="Undo").click()
+    assert wait_reading_change(page, crossed) == zero  # Undo took the bar away
+    wait_seen_png(page, lambda png: png == zero_seen)
+    screenshot(page, "06_draw.png")
+
+    latencies = page.evaluate("() => window.padLatencies")
+    assert len(latencies) == 3  # one reading per pen-up
+    (ARTIFACTS / "pad_latency_ms.json").write_text(json.dumps(latencies))
+
+
+def test_the_pad_app_serves_the_pad_alone(lessons, trained_model_in_lessons, page, tmp_path):
+    server, env = lessons
+    with voila(server.root / "apps" / "draw_pad.ipynb", env=env, workdir=server.root) as app:
+        page.goto(f"{app.url}/?token={app.token}", timeout=120_000)
+        canvas = page.locator(".mnist-pad-canvas").first
+        canvas.wait_for(timeout=120_000)
+        assert "DrawingPad(" not in page.content()  # the code is hidden
+        hint = reading(page)
+        draw(page, canvas.bounding_box(), ONE)
+        assert wait_reading_change(page, hint).split()[0] == "1"
+        screenshot(page, "pad_app.png")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.conftest import REPO_ROOT, sample_folder
+from tests.conftest import REPO_ROOT, lesson_copy, sample_folder
 
 NOTEBOOK_NAMES = ["01_data", "02_model", "03_compile", "04_train", "05_evaluate", "06_draw"]
 NOTEBOOKS = [REPO_ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
@@ -87,17 +86,6 @@ def test_notebooks_import_the_library_rather_than_define_it(path):
     for cell in read(path).cells:
         if cell.cell_type == "code":
             assert not re.search(r"^\s*(def|class) ", cell.source, re.M), cell.source
-
-
-def lesson_copy(folder: Path) -> Path:
-    """Copy what the notebooks need into ``folder``: package, notebooks, an empty data/."""
-    for name in ("mnist_lesson", "notebooks"):
-        shutil.copytree(
-            REPO_ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    shutil.copy2(REPO_ROOT / "pyproject.toml", folder / "pyproject.toml")
-    (folder / "data").mkdir()
-    return folder
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
