@@ -15,8 +15,9 @@ Method: upscale the digit 4× (bilinear) and threshold at half ink to get its sh
 
 Both are scaled together so the drawn ink is ``height`` pixels tall, moved to a random place
 on the pad and drawn hard-edged: the strokes by the pad's own rasteriser with its fixed round
-pen (one stroke width whatever the size, as a mouse or finger draws), the filled parts as solid
-regions (nearest-pixel scaling), and the two are united.
+pen (one stroke width whatever the size, as a mouse or finger draws); the filled parts as solid
+regions: each part less the writer's stroke half-width all round, scaled (nearest pixel), then
+widened by half the pen, as the pen would fill it. The two are united.
 
 Limits: the centre line keeps small spurs at stroke ends and corners; the pen is perfectly
 even, with no wobble, pressure or speed; a wide pen on a small digit can close loops (as it
