@@ -9,7 +9,11 @@ compared on the same digits:
 - the drawing through ``to_mnist`` (target: at most 1 point below the reference);
 - the drawing shrunk whole to 28 × 28, as the original lesson did (about 30%).
 
-    python bench/bench_pad_accuracy.py [--model saved.keras] [--sample ../shared/mnist-sample]
+It also reads the traced strokes redrawn at the digit's own size with the writer's own stroke
+width (``redraw_in_place``), through ``to_mnist``: what the benchmark's tracing alone costs,
+before any resizing, moving or fixed pen.
+
+    python bench/bench_pad_accuracy.py [--model saved.keras] [--seed 0] [--sample DIR]
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import time
 
 import common
 import numpy as np
-from learner_drawings import draw_like_a_learner
+from learner_drawings import draw_like_a_learner, redraw_in_place
 
 HEIGHTS = (70, 250)  # the drawn digit's height on the pad, px, drawn uniformly
 BANDS = [(70, 110), (110, 150), (150, 200), (200, 251)]
@@ -35,14 +39,16 @@ def accuracy(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     """Draw the test digits like a learner and print the three accuracies."""
-    args = common.parse_model_args(__doc__.splitlines()[0])
+    args = common.parse_model_args(
+        __doc__.splitlines()[0], seed="seeds the drawings' heights and places (default 0)"
+    )
     from mnist_lesson.preprocess import PEN_WIDTH, shrink_whole_canvas, to_mnist
 
     data, model = common.load_data_and_model(args)
     images, labels = data.split("test")
     originals = images[..., 0].astype(np.float32) / 255.0
     labels = labels.argmax(axis=1)
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(args.seed)
     heights = rng.uniform(*HEIGHTS, size=len(originals))
     started = time.perf_counter()
     drawings = [draw_like_a_learner(d, h, rng) for d, h in zip(originals, heights, strict=True)]
@@ -50,6 +56,7 @@ def main() -> None:
     kept = np.array([drawing is not None for drawing in drawings])
     drawings = [drawing for drawing in drawings if drawing is not None]
     originals, labels, heights = originals[kept], labels[kept], heights[kept]
+    in_place = np.stack([to_mnist(redraw_in_place(digit)) for digit in originals])
     started = time.perf_counter()
     through_pad = np.stack([to_mnist(drawing) for drawing in drawings])
     per_digit_ms = (time.perf_counter() - started) / len(drawings) * 1000
@@ -58,10 +65,15 @@ def main() -> None:
     reference = accuracy(model, originals, labels)
     pad = accuracy(model, through_pad, labels)
     lesson = accuracy(model, shrunk, labels)
-    print(f"{len(labels)} held-out digits, pen {PEN_WIDTH} px, heights {HEIGHTS} px")
+    traced = accuracy(model, in_place, labels)
+    print(
+        f"{len(labels)} held-out digits, pen {PEN_WIDTH} px, heights {HEIGHTS} px, "
+        f"seed {args.seed}"
+    )
     print(f"  28 × 28 originals            {reference.mean():7.2%}")
     print(f"  drawn, through to_mnist      {pad.mean():7.2%}  ({per_digit_ms:.2f} ms a digit)")
     print(f"  drawn, whole canvas shrunk   {lesson.mean():7.2%}  (the original lesson)")
+    print(f"  traced, own size and width   {traced.mean():7.2%}  (the tracing's own cost)")
     gap = (reference.mean() - pad.mean()) * 100
     print(f"  to_mnist is {gap:.2f} points below the originals (target: at most 1)")
     print("  by drawn height:")
