@@ -84,7 +84,9 @@ class DrawingPad:
         ]
         for register, handler in self._handlers:
             register(handler)
-        self._redraw()
+        # No drawing yet: commands sent before a browser shows the canvas are lost, and in
+        # Voila they leave it blank for good. The canvas paints itself when a view reports
+        # ready (on_client_ready above), in every front end.
         self.view.show(None)
 
     def _ipython_display_(self) -> None:

@@ -266,3 +266,12 @@ def draw(page, canvas_box: dict, points: list[tuple[float, float]], steps: int =
     for x, y in points[1:]:
         page.mouse.move(x0 + x, y0 + y, steps=steps)
     page.mouse.up()
+
+
+def canvas_pixel(page, x: int, y: int) -> list[int]:
+    """Return the RGBA of one pixel the pad's canvas shows (what the learner sees)."""
+    return page.evaluate(
+        """([x, y]) => Array.from(document.querySelector('.mnist-pad-canvas')
+            .getContext('2d').getImageData(x, y, 1, 1).data)""",
+        [x, y],
+    )

@@ -20,6 +20,7 @@ from tests.browser import (
     LIVE_PLOT_CELLS,
     all_cells_ran,
     browser_missing_reason,
+    canvas_pixel,
     draw,
     error_outputs,
     jupyter_lab,
@@ -236,6 +237,9 @@ def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, p
     draw(page, box, ONE)
     one = wait_reading_change(page, hint)
     assert one.split()[0] == "1", one
+    # The canvas shows the stroke: white ink on the black pad.
+    assert canvas_pixel(page, 140, 140) == [255, 255, 255, 255]
+    assert canvas_pixel(page, 20, 20) == [0, 0, 0, 255]
     wait_seen_png(page, lambda png: png != blank)  # the view shows what the model saw
     screenshot(page.locator(".mnist-pad"), "06_draw_one.png")
 
@@ -269,4 +273,7 @@ def test_the_pad_app_serves_the_pad_alone(lessons, trained_model_in_lessons, pag
         hint = reading(page)
         draw(page, canvas.bounding_box(), ONE)
         assert wait_reading_change(page, hint).split()[0] == "1"
+        assert canvas_pixel(page, 140, 140) == [255, 255, 255, 255]  # the stroke shows
+        assert canvas_pixel(page, 20, 20) == [0, 0, 0, 255]
+        page.wait_for_timeout(500)  # let the 28 × 28 view catch up for the screenshot
         screenshot(page, "pad_app.png")
