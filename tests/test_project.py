@@ -45,6 +45,8 @@ def test_postbuild_is_executable_stops_on_error_and_installs_the_package():
     lines = post_build.read_text().splitlines()
     assert lines[0].startswith("#!") and "set -e" in lines
     assert any(re.match(r"pip install .*-e \.", line) for line in lines)
+    # A Binder learner starts with the data downloaded and the default model trained.
+    assert "python -m mnist_lesson train" in lines
 
 
 def test_readme_has_exactly_two_commands_and_ci_runs_the_test_one():
@@ -80,3 +82,18 @@ def test_no_mnist_pixels_or_large_files_are_committed():
         if (REPO_ROOT / n).is_file() and (REPO_ROOT / n).stat().st_size > 400_000
     ]
     assert large == [], f"large files committed: {large}"
+
+
+def test_readme_links_every_lesson_to_colab_and_binder_at_the_one_address():
+    from mnist_lesson.colab import binder_url, colab_url
+
+    readme = (REPO_ROOT / "README.md").read_text()
+    lessons = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(lessons) == 6
+    for notebook in lessons:
+        assert f"({colab_url(notebook)})" in readme, f"README lacks {notebook}'s Colab link"
+        assert f"({binder_url(notebook)})" in readme, f"README lacks {notebook}'s Binder link"
+    app = binder_url("x").split("?")[0] + "?urlpath=voila/render/apps/draw_pad.ipynb"
+    assert f"({app})" in readme and (REPO_ROOT / "apps" / "draw_pad.ipynb").is_file()
+    for image in re.findall(r"\]\((docs/images/[^)]+)\)", readme):
+        assert (REPO_ROOT / image).is_file(), image
