@@ -245,13 +245,15 @@ def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, p
 
     page.get_by_role("button", name="Clear").click()
     assert wait_reading_change(page, one) == hint
-    draw(page, box, ZERO, steps=1)
+    draw(page, canvas.bounding_box(), ZERO, steps=1)
     zero = wait_reading_change(page, hint)
     assert zero.split()[0] == "0", zero
     zero_seen = wait_seen_png(page, lambda png: png != blank)
     screenshot(page.locator(".mnist-pad"), "readme_pad.png")
 
-    draw(page, box, [(60, 140), (220, 140)])  # a bar across the 0 changes the reading
+    draw(
+        page, canvas.bounding_box(), [(60, 140), (220, 140)]
+    )  # a bar across the 0 changes the reading
     crossed = wait_reading_change(page, zero)
     page.get_by_role("button", name="Undo").click()
     assert wait_reading_change(page, crossed) == zero  # Undo took the bar away
