@@ -95,14 +95,21 @@ def jupyter_lab(root: Path, env: dict[str, str], workdir: Path) -> Iterator[LabS
         "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "lab-workspaces"),
         "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
     }
-    with open(log, "w") as log_file:
-        process = subprocess.Popen(
-            command, env=server_env, stdout=log_file, stderr=subprocess.STDOUT, cwd=root
-        )
     server = LabServer(f"http://127.0.0.1:{port}", token, root, log)
-    try:
-        _wait_until_up(server, process)
+    with _running(command, server_env, root, server, api=True):
         yield server
+
+
+@contextmanager
+def _running(command: list[str], env: dict, cwd: Path, server: LabServer, api: bool):
+    """Run a server process, logging to ``server.log``; wait until it answers; stop it."""
+    with open(server.log, "w") as log_file:
+        process = subprocess.Popen(
+            command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=cwd
+        )
+    try:
+        _wait_until_up(server, process, api=api)
+        yield process
     finally:
         process.terminate()
         try:
@@ -204,21 +211,9 @@ def voila(notebook: Path, env: dict[str, str], workdir: Path) -> Iterator[LabSer
         "--Voila.ip=127.0.0.1", f"--token={token}",
     ]  # fmt: skip
     server_env = {**os.environ, **env, "JUPYTER_RUNTIME_DIR": str(workdir / "voila-runtime")}
-    with open(log, "w") as log_file:
-        process = subprocess.Popen(
-            command, env=server_env, stdout=log_file, stderr=subprocess.STDOUT, cwd=workdir
-        )
     server = LabServer(f"http://127.0.0.1:{port}", token, notebook.parent, log)
-    try:
-        _wait_until_up(server, process, api=False)
+    with _running(command, server_env, workdir, server, api=False):
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # The state of the cells that train with LivePlot: running or not, and their images' hashes.
