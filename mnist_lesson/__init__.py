@@ -9,6 +9,9 @@ The modules, by role:
 - ``mnist_lesson.evaluate`` / ``mnist_lesson.inspect``: the numbers behind the views.
 - ``mnist_lesson.viz``: example digits, per-class accuracy, confusion matrix, mistakes,
   filters and feature maps.
+- ``mnist_lesson.preprocess`` / ``mnist_lesson.pad``: ``to_mnist`` and the drawing pad.
+- ``mnist_lesson.lesson`` / ``mnist_lesson.exercises`` / ``mnist_lesson.colab``: what the
+  notebooks share: fast mode, the saved model, the exercise checks, the Colab setup cell.
 
 Import what you need from its module, e.g. ``from mnist_lesson.data import MnistData``.
 TensorFlow is imported only by the modules that need it, so ``import mnist_lesson`` is quick.
