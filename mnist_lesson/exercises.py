@@ -102,8 +102,9 @@ def check_pool_shape(answer: Any, filters: int = 16, kernel_size: int = 5) -> Fe
         given == expected,
         f"{28 - kernel_size + 1} pixels fit a {kernel_size}-wide window, pooling halves "
         f"that, and there is one channel per filter.",
-        "write (height, width, channels). A 5 × 5 window fits 28 − 5 + 1 positions across; "
-        "pooling by 2 halves that; the filter count becomes the channel count.",
+        f"write (height, width, channels). A {kernel_size} × {kernel_size} window fits "
+        f"28 − {kernel_size} + 1 positions across; pooling by 2 halves that; the filter count "
+        f"becomes the channel count.",
     )
 
 

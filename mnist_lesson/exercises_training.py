@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from mnist_lesson.evaluate import confusion_matrix, per_class_accuracy
 from mnist_lesson.feedback import (
     NOT_ANSWERED,
     Feedback,
     as_number,
     check_whole,
-    classes,
     verdict,
 )
 
@@ -70,10 +70,7 @@ def check_diagnosis(answer: Any, train_accuracy: float, validation_accuracy: flo
 
 def check_hardest_digit(answer: Any, true_labels: np.ndarray, predicted_labels: Any) -> Feedback:
     """Check which digit the model gets right least often."""
-    true_labels, predicted_labels = classes(true_labels), classes(predicted_labels)
-    accuracy = np.array(
-        [np.mean(predicted_labels[true_labels == d] == d) for d in range(10)], dtype=float
-    )
+    accuracy = per_class_accuracy(true_labels, predicted_labels)  # NaN for an absent digit
     hardest = np.flatnonzero(accuracy == np.nanmin(accuracy))
     if answer is None:
         return Feedback(False, NOT_ANSWERED)
@@ -88,9 +85,7 @@ def check_hardest_digit(answer: Any, true_labels: np.ndarray, predicted_labels: 
 
 def check_most_confused(answer: Any, true_labels: np.ndarray, predicted_labels: Any) -> Feedback:
     """Check the (true digit, predicted digit) pair the model mixes up most often."""
-    true_labels, predicted_labels = classes(true_labels), classes(predicted_labels)
-    counts = np.zeros((10, 10), dtype=np.int64)
-    np.add.at(counts, (true_labels, predicted_labels), 1)
+    counts = confusion_matrix(true_labels, predicted_labels)
     np.fill_diagonal(counts, 0)
     if answer is None:
         return Feedback(False, NOT_ANSWERED)

@@ -80,6 +80,11 @@ class LivePlot(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         """Note the planned epochs and batches; show the empty charts."""
+        if self.history.latest:
+            raise RuntimeError(
+                "This LivePlot already drew a training run, and its figure lives in that cell. "
+                "Create a new LivePlot() for each call of fit."
+            )
         self.history.start(self.params.get("epochs"), self.params.get("steps"))
         self.figure_throttle.hold()  # the first batches are slow and have little to show
         self.line_throttle.run(lambda: self.output.show(None, self._line()))
@@ -102,9 +107,10 @@ class LivePlot(keras.callbacks.Callback):
         self.output.end_epoch(self._line())
 
     def on_train_end(self, logs=None):
-        """Draw the final figure, whatever the throttle says, and save it."""
-        self._refresh(force=True)
-        self.output.finish(self.renderer)
+        """Draw the final figure, whatever the throttle says, show it and save it."""
+        with self._lock:
+            self.renderer.update(self.history)
+            self.output.finish(self.renderer, self._line())
 
     def _line(self) -> str:
         seconds = max(self._last_batch_end - self._epoch_start, 1e-9)

@@ -16,6 +16,7 @@ window ever opens and Jupyter's inline backend never shows a second copy of it.
 from __future__ import annotations
 
 import io
+import math
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -69,15 +70,16 @@ class CurvesRenderer:
         """Put the history's numbers into the existing lines and rescale the axes."""
         last_x = float(history.epochs or 1)
         for metric, ax in self.axes.items():
-            self.train_lines[metric].set_data(*history.batch_curve(metric))
+            train_x, train_y = history.batch_curve(metric)
+            self.train_lines[metric].set_data(train_x, train_y)
             val_x, val_y = history.epoch_curve(VALIDATION_PREFIX + metric)
             self.validation_lines[metric].set_data(val_x, val_y)
             if val_x and ax.get_legend() is None:
                 ax.legend(loc="best")
-            train_x, train_y = history.batch_curve(metric)
             last_x = max([last_x, *train_x[-1:], *val_x[-1:]])
             ax.set_xlim(0.0, last_x)
-            values = train_y + val_y
+            # A diverging run reports inf or NaN: scale to the finite values, never crash fit.
+            values = [value for value in train_y + val_y if math.isfinite(value)]
             if values and not is_unit_metric(metric):
                 low, high = min(values), max(values)
                 pad = 0.05 * (high - low) or 0.05 * abs(high) or 0.05
@@ -172,10 +174,13 @@ class NotebookOutput:
         """Show the epoch's final progress line."""
         self.show(None, line)
 
-    def finish(self, renderer: CurvesRenderer) -> None:
-        """Save the final figure to ``path``, when one was given."""
+    def finish(self, renderer: CurvesRenderer, line: str) -> None:
+        """Show the final figure and line; save the figure to ``path`` when one was given."""
+        png = renderer.png()
+        self.show(png, line)
         if self.path is not None:
-            renderer.save(self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(png)
 
 
 class TerminalOutput:
@@ -214,7 +219,10 @@ class TerminalOutput:
             self.stream.flush()
             self._width = 0
 
-    def finish(self, renderer: CurvesRenderer) -> None:
-        """Write the final figure to the PNG file, when there is one."""
+    def finish(self, renderer: CurvesRenderer, line: str) -> None:
+        """Write the final figure to the PNG file, when there is one.
+
+        The final line was already left by ``end_epoch``, so it is not written again.
+        """
         if self.path is not None:
             renderer.save(self.path)

@@ -96,8 +96,8 @@ class DrawingPad:
 
     # Pen events, from the mouse or the first finger.
     def _pen_down(self, x: float, y: float) -> None:
-        if self.strokes.drawing:
-            self._pen_up(x, y)
+        if self.strokes.drawing:  # a pen-up went missing: end the stroke where it was
+            self._pen_up(*self.strokes.strokes[-1][-1])
         self.strokes.begin(x, y)
         with hold_canvas():
             self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)

@@ -11,6 +11,7 @@ import numpy as np
 from ipywidgets import HTML, FloatProgress, GridBox, Image, Layout, VBox
 from PIL import Image as PILImage
 
+from mnist_lesson.figures import new_figure
 from mnist_lesson.pad_state import Prediction
 from mnist_lesson.preprocess import MNIST_CENTRE, MNIST_SIZE, to_mnist
 
@@ -86,10 +87,10 @@ def plot_preprocessing(image: np.ndarray, title: str = "Your drawing"):
         image: the canvas (e.g. ``pad.strokes.image()``), white ink on black.
         title: the caption over the drawing.
     """
-    import matplotlib.pyplot as plt
-
     digit = to_mnist(image)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(7, 3.5))
+    # Not pyplot: a figure made there would show twice in a notebook (see figures.py).
+    figure = new_figure((7, 3.5), layout="constrained")
+    left, right = figure.subplots(1, 2)
     left.imshow(image, cmap="gray", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
     left.set_title(f"{title} ({image.shape[1]} × {image.shape[0]})")
     if digit is None:
@@ -101,5 +102,4 @@ def plot_preprocessing(image: np.ndarray, title: str = "Your drawing"):
     for axes in (left, right):
         axes.set_xticks([])
         axes.set_yticks([])
-    figure.tight_layout()
     return figure

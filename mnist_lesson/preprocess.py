@@ -38,11 +38,14 @@ def ink_fraction(image: np.ndarray) -> np.ndarray:
     """Return the ink of a white-on-black image as float32 in [0, 1], one value per pixel.
 
     Args:
-        image: 2-D grayscale, or H × W × 3 (RGB) / H × W × 4 (RGBA). Integers are read as
+        image: 2-D grayscale (also H × W × 1, as the dataset's digits are), or H × W × 3
+            (RGB) / H × W × 4 (RGBA). Integers are read as
             0–255, floats as 0–1. With RGBA the ink is the brightness times the opacity, so a
             transparent background counts as no ink.
     """
     image = np.asarray(image)
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
     if image.ndim == 3 and image.shape[2] in (3, 4):
         colour = _to_unit(image[..., :3]) @ np.array([0.299, 0.587, 0.114], np.float32)
         ink = colour * _to_unit(image[..., 3]) if image.shape[2] == 4 else colour
@@ -50,7 +53,8 @@ def ink_fraction(image: np.ndarray) -> np.ndarray:
         ink = _to_unit(image)
     else:
         raise ValueError(
-            f"expected a 2-D grayscale image or an H × W × 4 RGBA image, got shape "
+            f"expected a grayscale image (H × W or H × W × 1) or a colour one (H × W × 3 RGB "
+            f"or H × W × 4 RGBA), got shape "
             f"{image.shape}. Pass canvas pixels as a NumPy array, e.g. np.asarray(pil_image)."
         )
     return np.asarray(ink, dtype=np.float32)

@@ -270,3 +270,41 @@ print("draws", live.renderer.draws)
     assert texts[0].data["text/plain"].startswith("epoch 3 of 3")
     final = (tmp_path / "c.png").read_bytes()
     assert base64.b64decode(images[0].data["image/png"]) == final
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_liveplot_on_a_terminal_leaves_the_cursor_on_a_new_line(tmp_path):
+    from mnist_lesson.live import LivePlot
+
+    terminal = FakeTerminal()
+    live = LivePlot(save_path=tmp_path / "curves.png", notebook=False, stream=terminal)
+    tiny_fit(live, epochs=2)
+    # Whatever is printed next (the CLI's "Test accuracy ...") starts on its own line.
+    assert terminal.getvalue().endswith("\n")
+    assert terminal.getvalue().rsplit("\n", 2)[-2].split("\r")[-1].startswith("epoch 2 of 2")
+    assert live.renderer.draws == len(live.figure_throttle.starts) + 1  # the final one once
+
+
+def test_a_liveplot_is_used_for_one_fit_only(tmp_path):
+    from mnist_lesson.live import LivePlot
+
+    live = LivePlot(notebook=False, stream=None)
+    tiny_fit(live, epochs=1)
+    with pytest.raises(RuntimeError, match="new LivePlot"):
+        tiny_fit(live, epochs=1)
+
+
+def test_renderer_keeps_drawing_when_the_loss_diverges():
+    history = TrainingHistory(("loss",))
+    history.begin_epoch(0)
+    for batch, loss in enumerate([2.0, float("inf"), float("nan"), 3.0]):
+        history.add_batch(0, batch, {"loss": loss})
+    renderer = CurvesRenderer(("loss",))
+    renderer.update(history)  # must not raise "Axis limits cannot be NaN or Inf"
+    low, high = renderer.axes["loss"].get_ylim()
+    assert low <= 2.0 and 3.0 <= high < 4.0
+    assert renderer.png().startswith(b"\x89PNG")

@@ -197,3 +197,11 @@ def test_a_new_pad_closes_the_old_one_and_it_can_be_collected(quick_model):
         assert new.prediction.digit == 1
     finally:
         new.close()
+
+
+def test_a_lost_pen_up_does_not_draw_a_line_to_the_next_stroke(pad):
+    send(pad, "mouse_down", (10, 10))
+    send(pad, "mouse_move", (20, 20))
+    send(pad, "mouse_down", (200, 200))  # the browser never sent the mouse-up
+    send(pad, "mouse_up", (200, 200))
+    assert pad.strokes.strokes == [[(10, 10), (20, 20)], [(200, 200)]]

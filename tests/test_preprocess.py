@@ -95,6 +95,8 @@ def test_rgba_and_grayscale_agree_and_empty_is_none():
     transparent[..., 3] = gray  # a transparent canvas: ink only where the strokes are
     np.testing.assert_allclose(to_mnist(transparent), to_mnist(gray), atol=1e-5)
     np.testing.assert_allclose(to_mnist(gray / 255.0), to_mnist(gray), atol=1e-5)
+    # One channel, as the dataset's digits are stored (28 × 28 × 1), reads as grayscale.
+    np.testing.assert_array_equal(to_mnist(gray[..., np.newaxis]), to_mnist(gray))
     assert to_mnist(np.zeros((280, 280), np.uint8)) is None
     assert to_mnist(np.zeros((50, 80, 4), np.uint8)) is None
 
