@@ -30,11 +30,9 @@ BANDS = [(70, 110), (110, 150), (150, 200), (200, 251)]
 
 def accuracy(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Return, per digit, whether the model (called directly, in batches) reads it right."""
-    right = []
-    for start in range(0, len(images), 256):
-        batch = images[start : start + 256, :, :, np.newaxis].astype(np.float32)
-        right.append(np.asarray(model(batch, training=False)).argmax(axis=1))
-    return np.concatenate(right) == labels
+    from mnist_lesson.evaluate import predict_probabilities
+
+    return predict_probabilities(model, images, batch_size=256).argmax(axis=1) == labels
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from mnist_lesson.evaluate import class_labels
 from mnist_lesson.exercises_training import (
     check_best_epoch,
     check_diagnosis,
@@ -32,7 +33,6 @@ from mnist_lesson.feedback import (
     Feedback,
     as_number,
     check_whole,
-    classes,
     verdict,
 )
 
@@ -52,7 +52,7 @@ def check_flat_index(answer: Any, row: int = 10, column: int = 5) -> Feedback:
 
 def check_rarest_digit(answer: Any, train_labels: np.ndarray) -> Feedback:
     """Check which digit has the fewest training examples."""
-    counts = np.bincount(classes(train_labels), minlength=10)
+    counts = np.bincount(class_labels(train_labels), minlength=10)
     return check_whole(
         answer,
         int(counts.argmin()),

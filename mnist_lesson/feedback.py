@@ -43,9 +43,3 @@ def check_whole(answer: Any, expected: int, praise: str, hint: str) -> Feedback:
     if answer is None:
         return Feedback(False, NOT_ANSWERED)
     return verdict(as_number(answer) == expected, praise, hint)
-
-
-def classes(labels: np.ndarray) -> np.ndarray:
-    """Return class numbers from one-hot rows or class numbers."""
-    labels = np.asarray(labels)
-    return labels.argmax(axis=1) if labels.ndim == 2 else labels.astype(np.int64)

@@ -32,7 +32,6 @@ class TrainingHistory:
         self.steps_per_epoch: int | None = None  # batches per epoch, when known
         self.epoch = 0  # the epoch in progress, counted from 0
         self.batches_done = 0  # batches finished in the epoch in progress
-        self.epochs_done = 0
         self.latest: dict[str, float] = {}  # the newest value of every kept name
         # Per batch: (epoch, batches finished in it, value); x is worked out when read, so
         # an unknown epoch length can be learnt from the first epoch.
@@ -74,7 +73,6 @@ class TrainingHistory:
 
     def end_epoch(self, epoch: int, logs: Mapping[str, float]) -> None:
         """Record the figures of a finished epoch, validation ones included when present."""
-        self.epochs_done = epoch + 1
         self._longest_epoch = max(self._longest_epoch, self.batches_done)
         for name, points in self._epoch_points.items():
             if name in logs:

@@ -74,8 +74,9 @@ def per_class_table(evaluation: Evaluation) -> Table:
     """Return per class: how many test digits, how many right, and the accuracy."""
     matrix = evaluation.confusion_matrix()
     totals, right = matrix.sum(axis=1), np.diag(matrix)
+    accuracy = evaluation.per_class_accuracy()
     rows = [
-        (digit, int(totals[digit]), int(right[digit]), evaluation.per_class_accuracy()[digit])
+        (digit, int(totals[digit]), int(right[digit]), accuracy[digit])
         for digit in range(NUM_CLASSES)
     ]
     return Table(
