@@ -5,6 +5,7 @@ The modules, by role:
 - ``mnist_lesson.data``: download, validate, cache and slice the MNIST sprite; batches.
 - ``mnist_lesson.model``: the lesson's CNN, compiled; saving and loading the trained one.
 - ``mnist_lesson.train``: the lesson's training settings (``TrainConfig``) and ``train_model``.
+- ``mnist_lesson.pen``: digits redrawn with the pad's even pen, mixed into training.
 - ``mnist_lesson.live``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs.
 - ``mnist_lesson.evaluate`` / ``mnist_lesson.inspect``: the numbers behind the views.
 - ``mnist_lesson.viz``: example digits, per-class accuracy, confusion matrix, mistakes,

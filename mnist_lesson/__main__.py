@@ -34,9 +34,9 @@ _OPTION_HELP = {
     "learning_rate": "Adam's starting step size (it decays to 0 along a cosine)",
     "shift_pixels": "augmentation: largest random shift in pixels (0 turns it off)",
     "rotation_degrees": "augmentation: largest random turn in degrees (0 turns it off)",
-    "stroke_width": (
-        "augmentation: largest random thickening or thinning of the strokes, as the share "
-        "(0–1) of a 2×2 grey dilation or erosion blended in (0 turns it off)"
+    "pen_strokes": (
+        "augmentation: the share (0–1) of training digits shown redrawn with an even round "
+        "pen, as digits drawn on the pad look (0 turns it off)"
     ),
     "seed": "seeds the weights, the shuffling and the augmentation",
 }

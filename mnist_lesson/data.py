@@ -190,17 +190,29 @@ class MnistData:
         The training split is reshuffled every epoch unless ``shuffle=False``; the test split
         is kept in order unless ``shuffle=True``. Pixels become float32 one batch at a time.
         """
-        import tensorflow as tf
-
         images, labels = self.split(split)
-        dataset = tf.data.Dataset.from_tensor_slices((images, labels))
-        if shuffle if shuffle is not None else split == "train":
-            dataset = dataset.shuffle(len(images), seed=self.seed, reshuffle_each_iteration=True)
-        return (
-            dataset.batch(batch_size)
-            .map(_to_float, num_parallel_calls=tf.data.AUTOTUNE)
-            .prefetch(tf.data.AUTOTUNE)
-        )
+        shuffle = shuffle if shuffle is not None else split == "train"
+        return batches(images, labels, batch_size, seed=self.seed if shuffle else None)
+
+
+def batches(
+    images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int | None = None
+) -> tf.data.Dataset:
+    """Return a ``tf.data.Dataset`` of float32 ``(images, labels)`` batches of uint8 arrays.
+
+    With a ``seed`` the digits are reshuffled every epoch (the same seed, the same orders);
+    without one they stay in order. Pixels become float32 in [0, 1] one batch at a time.
+    """
+    import tensorflow as tf
+
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels))
+    if seed is not None:
+        dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    return (
+        dataset.batch(batch_size)
+        .map(_to_float, num_parallel_calls=tf.data.AUTOTUNE)
+        .prefetch(tf.data.AUTOTUNE)
+    )
 
 
 def _to_float(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:

@@ -21,7 +21,7 @@ from tests.conftest import REPO_ROOT
         ({"learning_rate": 5}, "learning_rate must be a number between 0 and 1"),
         ({"shift_pixels": -1}, "shift_pixels must be between 0"),
         ({"rotation_degrees": 180}, "rotation_degrees must be between 0"),
-        ({"stroke_width": 1.5}, "stroke_width must be between 0"),
+        ({"pen_strokes": 1.5}, "pen_strokes must be between 0"),
     ],
 )
 def test_config_names_a_bad_setting(change, message):
@@ -59,33 +59,22 @@ def test_a_quarter_turn_matches_numpy_rot90():
     np.testing.assert_allclose(turned, np.rot90(images, k=-1, axes=(1, 2)), atol=1e-5)
 
 
-def test_stroke_width_blends_in_scipys_grey_dilation_and_erosion():
-    from scipy import ndimage
+def test_pen_versions_are_picked_per_digit_with_the_given_share():
+    import tensorflow as tf
 
-    from mnist_lesson.train import change_stroke_width
+    from mnist_lesson.train import pick_pen_versions
 
-    images = digits()
-    # TensorFlow's 2 × 2 window of pixel (i, j) covers rows i, i+1 and columns j, j+1; SciPy's
-    # erosion mirrors its window, so it needs origin -1 to cover the same pixels.
-    thicker = ndimage.grey_dilation(images, size=(1, 2, 2, 1))
-    thinner = ndimage.grey_erosion(images, size=(1, 2, 2, 1), origin=(0, -1, -1, 0))
-    amount = np.array([1.0, -1.0, 0.25, 0.0], np.float32)
-    changed = np.asarray(change_stroke_width(images, amount))
-    np.testing.assert_allclose(changed[0], thicker[0], atol=1e-6)
-    np.testing.assert_allclose(changed[1], thinner[1], atol=1e-6)
-    np.testing.assert_allclose(changed[2], 0.75 * images[2] + 0.25 * thicker[2], atol=1e-6)
-    np.testing.assert_allclose(changed[3], images[3], atol=1e-6)
-
-
-def test_a_thickened_stroke_is_a_pixel_wider_and_a_thinned_one_a_pixel_narrower():
-    from mnist_lesson.train import change_stroke_width
-
-    bar = np.zeros((2, 28, 28, 1), np.float32)
-    bar[:, 4:24, 12:15, 0] = 1.0  # a vertical stroke 3 px wide
-    changed = np.asarray(change_stroke_width(bar, np.array([1.0, -1.0], np.float32)))
-    widths = (changed[:, 14, :, 0] > 0.5).sum(axis=1)
-    assert widths.tolist() == [4, 2]
-    assert changed[0].sum() > bar[0].sum() > changed[1].sum()
+    pairs = np.zeros((1000, 28, 28, 2), np.float32)
+    pairs[..., 1] = 1.0  # the "redrawn" channel is all ink, the original empty
+    seed = tf.constant([5, 6])
+    picked = np.asarray(pick_pen_versions(pairs, seed, 0.5))
+    assert picked.shape == (1000, 28, 28, 1)
+    per_digit = picked.mean(axis=(1, 2, 3))
+    assert set(np.unique(per_digit)) == {0.0, 1.0}  # whole digits, never mixed
+    assert 0.45 < per_digit.mean() < 0.55
+    np.testing.assert_array_equal(pick_pen_versions(pairs, seed, 0.5), picked)
+    assert np.asarray(pick_pen_versions(pairs, seed, 0.0)).max() == 0.0
+    assert np.asarray(pick_pen_versions(pairs, seed, 1.0)).min() == 1.0
 
 
 def test_augment_is_small_random_and_repeatable():
@@ -104,19 +93,12 @@ def test_augment_is_small_random_and_repeatable():
     np.testing.assert_allclose(first.sum(axis=(1, 2, 3)), images.sum(axis=(1, 2, 3)), rtol=0.1)
     unchanged = np.asarray(augment(images, tf.constant([1, 2]), 0.0, 0.0))
     np.testing.assert_allclose(unchanged, images, atol=1e-6)
-    # Stroke width changes each digit's ink by a different random share, up to a 2 × 2 filter.
-    reshaped = np.asarray(augment(images, tf.constant([1, 2]), 0.0, 0.0, 0.5))
-    ink_change = reshaped.sum(axis=(1, 2, 3)) / images.sum(axis=(1, 2, 3))
-    assert (ink_change > 1.01).any() and (ink_change < 0.99).any()
-    # Its own seed: turning it on leaves the shifts and turns as they were.
-    moved = np.asarray(augment(images, tf.constant([1, 2]), 2.0, 10.0, 0.0))
-    np.testing.assert_array_equal(moved, first)
 
 
 def test_training_batches_are_augmented_only_when_asked(sample_data):
     from mnist_lesson.train import training_dataset
 
-    plain = TrainConfig(shift_pixels=0, rotation_degrees=0, stroke_width=0)
+    plain = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0)
     images, labels = next(iter(training_dataset(sample_data, plain)))
     assert images.shape == (64, 28, 28, 1) and labels.shape == (64, 10)
     reference = next(iter(sample_data.dataset("train", 64)))[0]
@@ -124,6 +106,21 @@ def test_training_batches_are_augmented_only_when_asked(sample_data):
     augmented = next(iter(training_dataset(sample_data, TrainConfig())))[0]
     assert augmented.shape == (64, 28, 28, 1)
     assert not np.allclose(augmented, reference)
+
+
+def test_pen_strokes_swap_in_redrawn_digits_with_the_same_labels(sample_data):
+    from mnist_lesson.train import training_dataset
+
+    pen_only = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=1.0)
+    images, labels = next(iter(training_dataset(sample_data, pen_only)))
+    reference, reference_labels = next(iter(sample_data.dataset("train", 64)))
+    # The same digits in the same order, each one redrawn: an even pen, so different pixels
+    # but the ink in the same place.
+    np.testing.assert_array_equal(labels, reference_labels)
+    assert not np.allclose(images, reference)
+    ink, original_ink = images.numpy() > 0.5, reference.numpy() > 0.5
+    overlap = (ink & original_ink).sum(axis=(1, 2, 3)) / ink.sum(axis=(1, 2, 3))
+    assert np.median(overlap) > 0.7
 
 
 def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data):
