@@ -13,11 +13,17 @@ It also reads the traced strokes redrawn at the digit's own size with the writer
 width (``redraw_in_place``), through ``to_mnist``: what the benchmark's tracing alone costs,
 before any resizing, moving or fixed pen.
 
-    python bench/bench_pad_accuracy.py [--model saved.keras] [--seed 0] [--sample DIR]
+One model's accuracy moves by a few tenths of a point from one training seed to the next, so
+``--train-seeds`` trains several (the lesson's defaults, or ``--pen-strokes`` changed) and
+prints the gap of each and their mean::
+
+    python bench/bench_pad_accuracy.py [--seed 0] [--train-seeds 0 1 2 3] [--pen-strokes 0.5]
+    python bench/bench_pad_accuracy.py --model saved.keras [--model other.keras]
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import common
@@ -28,6 +34,50 @@ HEIGHTS = (70, 250)  # the drawn digit's height on the pad, px, drawn uniformly
 BANDS = [(70, 110), (110, 150), (150, 200), (200, 251)]
 
 
+def parse_args() -> argparse.Namespace:
+    """Parse the drawing seed, the sample and the models to read with."""
+    from mnist_lesson.train import TrainConfig
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0, help="seeds the drawings (default 0)")
+    parser.add_argument("--sample", help="the real-digit sample folder (default: see README)")
+    parser.add_argument(
+        "--model", action="append", help="a saved .keras model to read with (repeatable)"
+    )
+    parser.add_argument(
+        "--train-seeds",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="without --model: train one model with the lesson's defaults per seed (default 0)",
+    )
+    parser.add_argument(
+        "--pen-strokes",
+        type=float,
+        default=TrainConfig().pen_strokes,
+        help="TrainConfig.pen_strokes for the models trained (default %(default)s)",
+    )
+    return parser.parse_args()
+
+
+def models(args: argparse.Namespace, data):
+    """Yield ``(name, model)``: the saved models given, or ones trained now, one at a time."""
+    from mnist_lesson.model import load_model
+    from mnist_lesson.train import TrainConfig, train_model
+
+    for path in args.model or []:
+        yield path, load_model(path)
+    if args.model:
+        return
+    for seed in args.train_seeds:
+        config = TrainConfig(seed=seed, pen_strokes=args.pen_strokes)
+        print(f"training the lesson CNN ({config}) on {data}")
+        started = time.perf_counter()
+        model, _ = train_model(data, config, validate=False)
+        print(f"  trained in {time.perf_counter() - started:.0f} s")
+        yield f"seed {seed}, pen_strokes {args.pen_strokes}", model
+
+
 def accuracy(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Return, per digit, whether the model (called directly, in batches) reads it right."""
     from mnist_lesson.evaluate import predict_probabilities
@@ -36,13 +86,12 @@ def accuracy(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def main() -> None:
-    """Draw the test digits like a learner and print the three accuracies."""
-    args = common.parse_model_args(
-        __doc__.splitlines()[0], seed="seeds the drawings' heights and places (default 0)"
-    )
+    """Draw the test digits like a learner and print the accuracies of each model."""
+    args = parse_args()
+    from mnist_lesson.data import MnistData
     from mnist_lesson.preprocess import PEN_WIDTH, shrink_whole_canvas, to_mnist
 
-    data, model = common.load_data_and_model(args)
+    data = MnistData(common.sample_folder(args.sample), seed=0).load()
     images, labels = data.split("test")
     originals = images[..., 0].astype(np.float32) / 255.0
     labels = labels.argmax(axis=1)
@@ -59,28 +108,37 @@ def main() -> None:
     through_pad = np.stack([to_mnist(drawing) for drawing in drawings])
     per_digit_ms = (time.perf_counter() - started) / len(drawings) * 1000
     shrunk = np.stack([shrink_whole_canvas(drawing) for drawing in drawings])
-
-    reference = accuracy(model, originals, labels)
-    pad = accuracy(model, through_pad, labels)
-    lesson = accuracy(model, shrunk, labels)
-    traced = accuracy(model, in_place, labels)
     print(
         f"{len(labels)} held-out digits, pen {PEN_WIDTH} px, heights {HEIGHTS} px, "
-        f"seed {args.seed}"
+        f"drawing seed {args.seed}; to_mnist {per_digit_ms:.2f} ms a digit"
     )
-    print(f"  28 × 28 originals            {reference.mean():7.2%}")
-    print(f"  drawn, through to_mnist      {pad.mean():7.2%}  ({per_digit_ms:.2f} ms a digit)")
-    print(f"  drawn, whole canvas shrunk   {lesson.mean():7.2%}  (the original lesson)")
-    print(f"  traced, own size and width   {traced.mean():7.2%}  (the tracing's own cost)")
-    gap = (reference.mean() - pad.mean()) * 100
-    print(f"  to_mnist is {gap:.2f} points below the originals (target: at most 1)")
-    print("  by drawn height:")
-    for low, high in BANDS:
-        band = (heights >= low) & (heights < high)
-        print(
-            f"    {low:3d}–{min(high, 250):3d} px: {band.sum():4d} digits, to_mnist "
-            f"{pad[band].mean():.2%}, originals {reference[band].mean():.2%}"
-        )
+
+    gaps = []
+    for name, model in models(args, data):
+        reference = accuracy(model, originals, labels)
+        pad = accuracy(model, through_pad, labels)
+        gaps.append((name, reference.mean(), pad.mean()))
+        print(f"model: {name}")
+        print(f"  28 × 28 originals            {reference.mean():7.2%}")
+        print(f"  drawn, through to_mnist      {pad.mean():7.2%}")
+        print(f"  drawn, whole canvas shrunk   {accuracy(model, shrunk, labels).mean():7.2%}")
+        traced = accuracy(model, in_place, labels).mean()
+        print(f"  traced, own size and width   {traced:7.2%}  (the tracing's own cost)")
+        gap = (reference.mean() - pad.mean()) * 100
+        print(f"  to_mnist is {gap:.2f} points below the originals (target: at most 1)")
+        print("  by drawn height:")
+        for low, high in BANDS:
+            band = (heights >= low) & (heights < high)
+            print(
+                f"    {low:3d}–{min(high, 250):3d} px: {band.sum():4d} digits, to_mnist "
+                f"{pad[band].mean():.2%}, originals {reference[band].mean():.2%}"
+            )
+    if len(gaps) > 1:
+        print("summary (originals, drawn, points between):")
+        for name, reference, drawn in gaps:
+            print(f"  {name}: {reference:.2%}, {drawn:.2%}, {(reference - drawn) * 100:.2f}")
+        mean_gap = np.mean([reference - drawn for _, reference, drawn in gaps]) * 100
+        print(f"  mean: {mean_gap:.2f} points below the originals (target: at most 1)")
 
 
 if __name__ == "__main__":
