@@ -4,7 +4,7 @@ Every notebook starts with ``settings = lesson_settings()`` and ``data = load_da
 later ones get their network from ``load_or_train_model(data)``, so each notebook runs on its
 own after a kernel restart.
 
-Set ``MNIST_LESSON_FAST=1`` to run the lessons on a small subset for one epoch (CI does,
+Set ``MNIST_LESSON_FAST=1`` to run the lessons on a small subset for three epochs (CI does,
 so all six notebooks run in a few minutes); by default they are the real lesson.
 """
 
@@ -29,10 +29,10 @@ SEED = 0
 class LessonSettings:
     """How much data and training the notebooks use."""
 
-    fast: bool  # True under MNIST_LESSON_FAST=1: a small subset and one epoch, for CI
+    fast: bool  # True under MNIST_LESSON_FAST=1: a small subset and 3 epochs, for CI
     num_train: int | None  # training digits to keep; None keeps all 55,000
     num_test: int | None  # test digits to keep; None keeps all 10,000
-    epochs: int  # passes over the training digits in 04_train
+    epochs: int  # passes over the training digits in 04_train (and 06_draw's pen training)
     quick_epochs: int  # passes for the stand-in model when no saved one exists
     batch_size: int  # digits per weight update
     seed: int  # seeds the data order and the weights, so the numbers match the prose
@@ -55,7 +55,7 @@ def lesson_settings() -> LessonSettings:
             fast=True,
             num_train=2000,
             num_test=500,
-            epochs=1,
+            epochs=3,  # enough for 06_draw's pad to read a drawn 1 and 0 (about 90%)
             quick_epochs=1,
             batch_size=64,
             seed=SEED,

@@ -17,7 +17,7 @@ def test_fast_mode_switch(monkeypatch, value, fast):
     assert lesson.is_fast() is fast
     settings = lesson.lesson_settings()
     assert settings.fast is fast
-    assert (settings.epochs == 1) is fast
+    assert (settings.epochs == 3) is fast
 
 
 def test_fast_mode_rejects_a_value_it_does_not_understand(monkeypatch):
