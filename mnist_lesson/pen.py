@@ -19,12 +19,16 @@ import numpy as np
 from scipy import ndimage
 from skimage.morphology import skeletonize
 
+from mnist_lesson.preprocess import DIGIT_BOX, PEN_WIDTH
+
 UPSCALE = 2  # the centre line is found on the digit enlarged this many times
 INK_LEVEL = 0.5  # a pixel belongs to the digit's shape from this much ink
-# The pad's 12 px pen after to_mnist, in MNIST pixels: ~3.4 wide for a digit drawn 70 px
-# tall, ~1 for one drawn 250 px tall (see preprocess.PEN_WIDTH).
-PEN_WIDTHS = (1.0, 3.5)
-CHUNK = 2048  # digits enlarged at a time: 2,048 × 56 × 56 float32 is 26 MB
+DRAWN_HEIGHTS = (70, 250)  # the digit heights on the pad, px, that the pen widths cover
+# The pad's pen after to_mnist scales a drawing's ink to DIGIT_BOX px, in 28 × 28 pixels:
+# 3.4 px wide for a digit drawn 70 px tall, 0.96 px for one drawn 250 px tall.
+PEN_WIDTHS = (PEN_WIDTH * DIGIT_BOX / DRAWN_HEIGHTS[1], PEN_WIDTH * DIGIT_BOX / DRAWN_HEIGHTS[0])
+MIN_WIDTH = 0.5  # thinner pens cannot be drawn on the 2× grid: the centre line alone is wider
+CHUNK = 1024  # digits redrawn at a time; their 2× temporaries take about 60 MB
 
 
 def enlarge(images: np.ndarray) -> np.ndarray:
@@ -56,24 +60,35 @@ def redraw_with_pen(images: np.ndarray, widths: np.ndarray) -> np.ndarray:
 
     Args:
         images: uint8 digits, ``[N, 28, 28]`` or ``[N, 28, 28, 1]`` (the dataset's shape).
-        widths: ``[N]`` pen widths in pixels of the 28 × 28 image, e.g. 1 to 3.5.
+        widths: ``[N]`` pen widths in pixels of the 28 × 28 image, at least ``MIN_WIDTH``;
+            ``PEN_WIDTHS`` is the range the pad's pen gives.
 
     Returns:
         uint8 digits shaped like ``images``: white round strokes on black, anti-aliased by
-        drawing at 2× and averaging each 2 × 2 block. A digit with no pixel at half ink has
-        no centre line and comes back unchanged.
+        drawing at 2× and averaging each 2 × 2 block, then scaled so the brightest pixel is
+        255 (as ``to_mnist`` does to drawings). A digit with no pixel at half ink has no
+        centre line and comes back unchanged.
     """
     images = np.asarray(images)
     widths = np.asarray(widths, dtype=np.float32)
-    if images.dtype != np.uint8 or images.ndim not in (3, 4) or images.shape[1:3] != (28, 28):
+    shape_ok = images.ndim == 3 or (images.ndim == 4 and images.shape[3] == 1)
+    if images.dtype != np.uint8 or not shape_ok or images.shape[1:3] != (28, 28):
         raise ValueError(
             f"redraw_with_pen expects uint8 digits shaped [N, 28, 28] or [N, 28, 28, 1], "
             f"got {images.dtype} {images.shape}."
         )
-    if widths.shape != (len(images),) or not (np.isfinite(widths).all() and widths.min() > 0):
+    if widths.shape != (len(images),):
         raise ValueError(
-            f"widths must hold one positive pen width per digit ({len(images)}), "
-            f"got shape {widths.shape}."
+            f"widths must hold one pen width per digit: {len(images)} digits, but widths has "
+            f"shape {widths.shape}."
+        )
+    bad = ~(np.isfinite(widths) & (widths >= MIN_WIDTH))
+    if bad.any():
+        shown = [round(float(width), 3) for width in widths[bad][:5]]
+        raise ValueError(
+            f"pen widths must be at least {MIN_WIDTH} px (the pad's pen gives "
+            f"{PEN_WIDTHS[0]:.2f}–{PEN_WIDTHS[1]:.2f}), got {shown} "
+            f"for digit(s) {np.flatnonzero(bad)[:5].tolist()}."
         )
     flat = images.reshape(len(images), 28, 28)
     redrawn = np.empty_like(flat)
@@ -94,4 +109,6 @@ def _draw_line(line: np.ndarray, width: float, original: np.ndarray) -> np.ndarr
     ink = np.clip(width + 0.5 - distance, 0.0, 1.0)
     size = ink.shape[0] // UPSCALE
     ink = ink.reshape(size, UPSCALE, size, UPSCALE).mean(axis=(1, 3))
-    return np.round(ink * 255).astype(np.uint8)
+    # Full ink at the brightest pixel, as to_mnist makes every drawing: a thin pen's strokes
+    # average to grey when shrunk, and the pad's drawings never reach the model that way.
+    return np.round(ink / ink.max() * 255).astype(np.uint8)

@@ -68,6 +68,14 @@ def test_the_ink_stays_on_the_digits_path(random_digits_8):
         assert not (digit[..., 0] >= 64)[~near].any()
 
 
+def test_every_redrawn_digit_reaches_full_ink_as_to_mnist_makes_drawings(random_digits_8):
+    # A thin pen's strokes average to grey at 28 × 28; to_mnist lifts a drawing's brightest
+    # pixel to full ink, so the redrawn digits must be lifted the same way.
+    for width in (0.96, 1.3, 3.4):
+        redrawn = redraw_with_pen(random_digits_8, np.full(len(random_digits_8), width))
+        assert (redrawn.max(axis=(1, 2, 3)) == 255).all()
+
+
 def test_shape_and_type_are_kept_and_empty_digits_come_back_unchanged():
     digits = np.zeros((3, 28, 28, 1), np.uint8)
     digits[1] = vertical_bar(3)
@@ -84,14 +92,32 @@ def test_shape_and_type_are_kept_and_empty_digits_come_back_unchanged():
     [
         (np.zeros((2, 28, 28), np.float32), [1, 1], "expects uint8 digits"),
         (np.zeros((2, 20, 20), np.uint8), [1, 1], r"shaped \[N, 28, 28\]"),
-        (np.zeros((2, 28, 28), np.uint8), [1], "one positive pen width per digit"),
-        (np.zeros((2, 28, 28), np.uint8), [1, 0], "one positive pen width per digit"),
-        (np.zeros((2, 28, 28), np.uint8), [1, np.nan], "one positive pen width per digit"),
+        (np.zeros((2, 28, 28, 3), np.uint8), [1, 1], r"got uint8 \(2, 28, 28, 3\)"),
+        (np.zeros((2, 28, 28), np.uint8), [1], "one pen width per digit: 2 digits"),
+        (np.zeros((2, 28, 28), np.uint8), [1, 0.2], r"at least 0.5 px .*got \[0.2\] for digit"),
+        (np.zeros((2, 28, 28), np.uint8), [np.nan, 1], r"got \[nan\] for digit\(s\) \[0\]"),
     ],
 )
 def test_bad_input_says_what_was_expected(images, widths, message):
     with pytest.raises(ValueError, match=message):
         redraw_with_pen(images, np.array(widths, float))
+
+
+def test_no_digits_give_no_digits():
+    assert redraw_with_pen(np.zeros((0, 28, 28, 1), np.uint8), np.zeros(0)).shape == (0, 28, 28, 1)
+
+
+def test_digits_are_redrawn_alike_in_chunks_and_one_at_a_time(monkeypatch, random_digits_8):
+    import mnist_lesson.pen
+
+    widths = np.linspace(1.0, 3.5, len(random_digits_8))
+    one_by_one = [
+        redraw_with_pen(digit[None], widths[[i]]) for i, digit in enumerate(random_digits_8)
+    ]
+    monkeypatch.setattr(mnist_lesson.pen, "CHUNK", 3)  # chunks of 3, 3 and 2 digits
+    np.testing.assert_array_equal(
+        redraw_with_pen(random_digits_8, widths), np.concatenate(one_by_one)
+    )
 
 
 @pytest.fixture
