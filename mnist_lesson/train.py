@@ -39,9 +39,9 @@ class TrainConfig:
     network more forgiving of the off-centre, tilted digits people draw on the pad.
     Half of the digits are also shown redrawn with an even round pen, as digits drawn on
     the pad look after ``to_mnist``: the network then reads pad drawings about as well as
-    the test digits (0.5–0.9 points lower over seeds 0–3, against 1.0–2.0 without; it gives
-    up about 0.3 points on the test digits themselves; docs/pad.md). 15 epochs reach
-    98.25–98.57% over seeds 0–4 (mean 98.35%); see docs/training.md.
+    the test digits (0.7 points lower on average over seeds 0–3, against 1.7 without; it
+    gives up about 0.35 points on the test digits themselves; docs/pad.md). 15 epochs reach
+    98.38–98.64% over seeds 0–4 (mean 98.48%); see docs/training.md.
     """
 
     epochs: int = 15  # passes over the training digits
@@ -50,9 +50,9 @@ class TrainConfig:
     shift_pixels: float = 2.0  # augmentation: largest random shift, in pixels; 0 turns it off
     rotation_degrees: float = 10.0  # augmentation: largest random turn, in degrees; 0 = off
     # augmentation: the share of training digits shown redrawn along their centre line with
-    # an even round pen 1–3.5 px wide, as digits drawn on the pad look; 0 turns it off
+    # an even round pen 0.96–3.43 px wide, as digits drawn on the pad look; 0 turns it off
     pen_strokes: float = 0.5
-    seed: int = 0  # seeds the weights, the shuffling and the augmentation
+    seed: int = 0  # seeds the weights, the shuffling, the pen widths and the augmentation
 
     def __post_init__(self) -> None:
         """Check every setting, naming the bad one."""
@@ -152,7 +152,7 @@ def training_dataset(data: MnistData, config: TrainConfig) -> tf.data.Dataset:
     if config.pen_strokes:
         widths = np.random.default_rng(config.seed).uniform(*PEN_WIDTHS, size=len(images))
         images = np.concatenate([images, redraw_with_pen(images, widths)], axis=3)
-    dataset = batches(images, labels, config.batch_size, seed=data.seed)
+    dataset = batches(images, labels, config.batch_size, seed=config.seed)
     if not (config.shift_pixels or config.rotation_degrees or config.pen_strokes):
         return dataset
     # A fresh pair of seeds per batch, different every epoch, the same for the same seed.

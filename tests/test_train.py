@@ -123,6 +123,21 @@ def test_pen_strokes_swap_in_redrawn_digits_with_the_same_labels(sample_data):
     assert np.median(overlap) > 0.7
 
 
+def test_pen_strokes_mix_originals_and_redrawn_digits_repeatably_by_seed(sample_data):
+    from mnist_lesson.train import training_dataset
+
+    def first_batch(seed: int):
+        config = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0.5, seed=seed)
+        return next(iter(training_dataset(sample_data, config)))[0].numpy()
+
+    batch = first_batch(0)
+    np.testing.assert_array_equal(first_batch(0), batch)  # the same seed, the same batch
+    assert not np.array_equal(first_batch(1), batch)  # the seed picks the order and the pens
+    plain = next(iter(sample_data.dataset("train", 64)))[0].numpy()
+    unchanged = np.all(np.abs(batch - plain) < 1e-6, axis=(1, 2, 3))
+    assert 16 <= unchanged.sum() <= 48  # about half the digits as written, half redrawn
+
+
 def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data):
     from mnist_lesson.model import build_model
     from mnist_lesson.train import train_model
