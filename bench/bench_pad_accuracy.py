@@ -57,7 +57,10 @@ def parse_args() -> argparse.Namespace:
         default=TrainConfig().pen_strokes,
         help="TrainConfig.pen_strokes for the models trained (default %(default)s)",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.model and (args.train_seeds != [0] or args.pen_strokes != TrainConfig().pen_strokes):
+        parser.error("--train-seeds and --pen-strokes train models: leave them out with --model")
+    return args
 
 
 def models(args: argparse.Namespace, data):
