@@ -38,6 +38,7 @@ def parse_args() -> argparse.Namespace:
     """Parse the drawing seed, the sample and the models to read with."""
     from mnist_lesson.train import TrainConfig
 
+    default_pen_strokes = TrainConfig().pen_strokes
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0, help="seeds the drawings (default 0)")
     parser.add_argument("--sample", help="the real-digit sample folder (default: see README)")
@@ -54,11 +55,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--pen-strokes",
         type=float,
-        default=TrainConfig().pen_strokes,
+        default=default_pen_strokes,
         help="TrainConfig.pen_strokes for the models trained (default %(default)s)",
     )
     args = parser.parse_args()
-    if args.model and (args.train_seeds != [0] or args.pen_strokes != TrainConfig().pen_strokes):
+    if args.model and (args.train_seeds != [0] or args.pen_strokes != default_pen_strokes):
         parser.error("--train-seeds and --pen-strokes train models: leave them out with --model")
     return args
 

@@ -25,11 +25,9 @@ def sample_folder(given: str | None = None) -> Path:
     return folder
 
 
-def parse_model_args(description: str, seed: str | None = None) -> argparse.Namespace:
-    """Parse ``--sample`` and ``--model`` (and ``--seed``, given its help) for a benchmark."""
+def parse_model_args(description: str) -> argparse.Namespace:
+    """Parse ``--sample`` and ``--model`` for a benchmark."""
     parser = argparse.ArgumentParser(description=description)
-    if seed:
-        parser.add_argument("--seed", type=int, default=0, help=seed)
     parser.add_argument("--sample", help="the real-digit sample folder (default: see README)")
     parser.add_argument(
         "--model",

@@ -38,7 +38,7 @@ _OPTION_HELP = {
         "augmentation: the share (0–1) of training digits shown redrawn with an even round "
         "pen, as digits drawn on the pad look (0 turns it off)"
     ),
-    "seed": "seeds the weights, the shuffling and the augmentation",
+    "seed": "seeds the weights, the shuffling, the pen widths and the augmentation",
 }
 
 
