@@ -140,8 +140,10 @@ def _wait_until_up(
 
 
 # JavaScript run in the page through the app object JupyterLab exposes. Each finds the
-# notebook's panel by its path (the page may restore other tabs).
-PANEL = """path => [...window.jupyterapp.shell.widgets('main')]
+# notebook's panel by its path (the page may restore other tabs). Until JupyterLab has set
+# window.jupyterapp there is no panel (undefined), so a wait keeps polling instead of failing
+# on a TypeError, which Playwright's wait_for_function does not retry.
+PANEL = """path => window.jupyterapp && [...window.jupyterapp.shell.widgets('main')]
     .find(widget => widget.context && widget.context.path === path)"""
 KERNEL_IDLE = f"""path => {{
     const panel = ({PANEL})(path);
@@ -232,6 +234,21 @@ LIVE_PLOT_CELLS = f"""path => {{
             images: [...cell.node.querySelectorAll('.jp-OutputArea-output img')]
                 .map(img => hash(img.src)),
         }}));
+}}"""
+
+# Records, in the page, every figure a LivePlot cell shows while it runs. A MutationObserver
+# sees each new image at once, before the cell's prompt leaves [*]; polling from Python can
+# miss the final figure, which lands only moments before the cell finishes.
+WATCH_LIVE_PLOTS = f"""path => {{
+    window.livePlotsSeen = [];
+    const record = () => ({LIVE_PLOT_CELLS})(path).forEach((cell, index) => {{
+        if (!cell.running) return;
+        const seen = window.livePlotsSeen[index] = window.livePlotsSeen[index] || [];
+        for (const image of cell.images) if (!seen.includes(image)) seen.push(image);
+    }});
+    new MutationObserver(record).observe(({PANEL})(path).node, {{
+        subtree: true, childList: true, attributes: true, attributeFilter: ['src'],
+    }});
 }}"""
 
 

@@ -18,6 +18,7 @@ from tests.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     LIVE_PLOT_CELLS,
+    WATCH_LIVE_PLOTS,
     all_cells_ran,
     browser_missing_reason,
     canvas_pixel,
@@ -147,6 +148,7 @@ def test_04_train_live_plot_moves_while_training_and_stays(lessons, page):
     server, _ = lessons
     notebook = "notebooks/04_train.ipynb"
     open_notebook(page, server, notebook)
+    page.evaluate(WATCH_LIVE_PLOTS, notebook)
     run_all_cells(page, notebook)
     seen_while_running: dict[int, set[str]] = {}
     deadline = time.monotonic() + 300
@@ -159,6 +161,8 @@ def test_04_train_live_plot_moves_while_training_and_stays(lessons, page):
                     screenshot(page, "04_train_while_training.png")
         time.sleep(0.1)
     assert error_outputs(page, notebook) == []
+    for index, images in enumerate(page.evaluate("() => window.livePlotsSeen")):
+        seen_while_running.setdefault(index, set()).update(images or [])
     final = page.evaluate(LIVE_PLOT_CELLS, notebook)
     assert len(final) == 2, "04_train trains twice with LivePlot"
     # Each training run leaves exactly one figure: updated in place, never a pile of them.
