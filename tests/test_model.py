@@ -76,10 +76,18 @@ def test_untrained_model_outputs_probabilities():
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
 
 
+# Ten plain epochs (Adam 0.001, batches of 64, no augmentation) on the sample's 8,461
+# training digits, scored on its 1,539 test digits. Measured with seeds 0-5: 96.88-97.60%
+# with TensorFlow 2.21 / Keras 3.15 (2026-11-25), 97.86% for seed 0 with TensorFlow 2.19.
+# The bar sits 1.9 points under the lowest of those, so a new release or CPU does not trip
+# it, while a real fault (wrong scaling, labels, layers) lands far below it.
+PLAIN_TEN_EPOCH_FLOOR = 0.95
+
+
 @pytest.mark.slow
-def test_ten_epochs_on_the_real_sample_reach_97_percent(sample_data):
+def test_ten_epochs_on_the_real_sample_reach_95_percent(sample_data):
     keras.utils.set_random_seed(0)
     model = compile_model(build_model())
     model.fit(sample_data.dataset("train", batch_size=64), epochs=10, verbose=0, shuffle=False)
     _, accuracy = model.evaluate(sample_data.dataset("test", batch_size=512), verbose=0)
-    assert accuracy >= 0.97, f"test accuracy {accuracy:.4f} after 10 epochs"
+    assert accuracy >= PLAIN_TEN_EPOCH_FLOOR, f"test accuracy {accuracy:.4f} after 10 epochs"
