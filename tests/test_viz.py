@@ -161,3 +161,16 @@ def test_feature_map_figure_has_a_row_per_layer(quick_model, sample_data):
     figure = plot_feature_maps(quick_model, sample_data.test_images[0])
     shown = [ax for ax in figure.axes if ax.images]
     assert len(shown) == 1 + 8 + 8 + 16 + 16  # the digit and every channel of each layer
+
+
+def test_every_figure_the_views_return_shows_as_one_png_picture(evaluation):
+    # IPython's own display formatter, as a kernel uses it, with no pyplot backend active:
+    # a figure returned by a cell must come out as a PNG picture, not "<Figure size ...>".
+    from IPython.core.formatters import DisplayFormatter
+
+    from mnist_lesson.viz import plot_confusion_matrix
+
+    figure = plot_confusion_matrix(evaluation)
+    data, _ = DisplayFormatter().format(figure)
+    assert data["image/png"].startswith(b"\x89PNG\r\n\x1a\n")
+    assert set(data) == {"image/png", "text/plain"}  # one picture; the text is the fallback
