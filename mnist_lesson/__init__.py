@@ -13,9 +13,14 @@ The modules, by role:
 - ``mnist_lesson.preprocess`` / ``mnist_lesson.pad``: ``to_mnist`` and the drawing pad.
 - ``mnist_lesson.lesson`` / ``mnist_lesson.exercises`` / ``mnist_lesson.colab``: what the
   notebooks share: fast mode, the saved model, the exercise checks, the Colab setup cell.
+- ``mnist_lesson.tensorflow_logs``: keeps TensorFlow's start-up lines out of the lessons.
 
 Import what you need from its module, e.g. ``from mnist_lesson.data import MnistData``.
 TensorFlow is imported only by the modules that need it, so ``import mnist_lesson`` is quick.
 """
 
+from mnist_lesson.tensorflow_logs import hide_startup_lines
+
 __version__ = "0.1.0"
+
+hide_startup_lines()  # imports nothing: it acts when TensorFlow is first imported
