@@ -2,11 +2,15 @@
 
 ``REPOSITORY_URL`` is the one place the package's address is written. The setup cell is
 generated from it into each notebook by ``tools/sync_setup_cells.py`` (on Colab the package
-is not installed yet when that cell runs, so the cell cannot import this module), and a
-test checks every notebook's first cell against ``setup_cell_source()``.
+is not installed yet when that cell starts, so the address cannot come from this module), and
+a test checks every notebook's first cell against ``setup_cell_source()``. Once the cell has
+installed the package, it calls ``set_up_notebook()`` for the rest.
 """
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 # The lesson's public git repository (owner/name on GitHub). Change it here, then run
 # `python tools/sync_setup_cells.py` to rewrite the notebooks' setup cells.
@@ -14,29 +18,47 @@ REPOSITORY_URL = "https://github.com/mnist-lesson/mnist-lesson"
 # The same range as pyproject.toml: versions that work with Colab's ipywidgets 7.
 IPYCANVAS_REQUIREMENT = "ipycanvas>=0.13,<0.15"
 SETUP_CELL_TAG = "colab-setup"
+# Shown collapsed: a Colab form (its title alone) and hidden source in JupyterLab/Notebook 7.
+SETUP_CELL_METADATA = {
+    "tags": [SETUP_CELL_TAG],
+    "cellView": "form",
+    "jupyter": {"source_hidden": True},
+}
 
 _SETUP_CELL = """\
-# Setup: on Colab, install the lesson and turn on widgets; locally and on Binder, do nothing.
+# @title Setup: on Colab, installs the lesson; elsewhere, nothing {{ display-mode: "form" }}
 import sys
 
 if "google.colab" in sys.modules:
-    import importlib
-    import subprocess
+    %pip install --quiet --no-deps "mnist-lesson @ git+{repository}"
+from mnist_lesson.colab import set_up_notebook
 
-    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
-    package = "mnist-lesson @ git+{repository}"
-    # --no-deps: keep Colab's own TensorFlow, NumPy and ipywidgets exactly as they are.
-    subprocess.run([*pip, "--no-deps", package], check=True)
-    subprocess.run([*pip, "{ipycanvas}"], check=True)
-    importlib.invalidate_caches()
-    from google.colab import output
-
-    output.enable_custom_widget_manager()"""
+set_up_notebook()"""
 
 
 def setup_cell_source(repository_url: str = REPOSITORY_URL) -> str:
     """Return the code of the first cell of every notebook."""
-    return _SETUP_CELL.format(repository=repository_url, ipycanvas=IPYCANVAS_REQUIREMENT)
+    return _SETUP_CELL.format(repository=repository_url)
+
+
+def set_up_notebook() -> None:
+    """Finish the setup cell: on Colab, install ipycanvas and turn on Colab's widget manager.
+
+    The cell installed the lesson itself with ``--no-deps``, so Colab's own TensorFlow, NumPy
+    and ipywidgets stay exactly as they are. Elsewhere (locally, Binder) nothing is done:
+    importing ``mnist_lesson`` was all the cell had to do there (it keeps TensorFlow's
+    start-up lines out of the lesson).
+    """
+    if "google.colab" not in sys.modules:
+        return
+    import importlib
+
+    command = [sys.executable, "-m", "pip", "install", "--quiet", IPYCANVAS_REQUIREMENT]
+    subprocess.run(command, check=True)
+    importlib.invalidate_caches()
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
 
 
 def _owner_and_name(repository_url: str) -> str:

@@ -4,6 +4,7 @@ would run on Colab (faked here) versus locally and on Binder (nothing)."""
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 import types
@@ -23,7 +24,9 @@ def first_cell(path: Path) -> nbformat.NotebookNode:
 
 
 def run_setup_cell(source: str, monkeypatch, on_colab: bool) -> tuple[list[list[str]], list[str]]:
-    """Execute a setup cell; return the commands it ran and the Colab calls it made."""
+    """Execute a setup cell as IPython would; return the commands it ran and Colab calls made."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
     commands: list[list[str]] = []
     colab_calls: list[str] = []
 
@@ -31,6 +34,10 @@ def run_setup_cell(source: str, monkeypatch, on_colab: bool) -> tuple[list[list[
         assert check, "a failed install must stop the notebook"
         commands.append([str(part) for part in command])
         return subprocess.CompletedProcess(command, 0)
+
+    class FakeShell:
+        def run_line_magic(self, name, line):
+            commands.append([f"%{name}", *shlex.split(line)])
 
     monkeypatch.setattr(subprocess, "run", fake_run)
     if on_colab:
@@ -42,7 +49,8 @@ def run_setup_cell(source: str, monkeypatch, on_colab: bool) -> tuple[list[list[
         monkeypatch.setitem(sys.modules, "google.colab.output", output)
     else:
         monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    exec(compile(source, "<setup cell>", "exec"), {"__name__": "__main__"})
+    code = TransformerManager().transform_cell(source)
+    exec(compile(code, "<setup cell>", "exec"), {"__name__": "__main__", "get_ipython": FakeShell})
     return commands, colab_calls
 
 
@@ -54,7 +62,8 @@ def test_there_are_six_numbered_notebooks():
 def test_every_notebook_opens_with_the_generated_setup_cell(path):
     cell = first_cell(path)
     assert cell.cell_type == "code"
-    assert colab.SETUP_CELL_TAG in cell.metadata.get("tags", [])
+    assert cell.metadata == colab.SETUP_CELL_METADATA  # collapsed, so a learner can skip it
+    assert len(cell.source.splitlines()[0]) < 100  # the one line a learner sees (a Colab form)
     assert cell.source == colab.setup_cell_source(), (
         f"{path.name}: its setup cell is out of date; run python tools/sync_setup_cells.py"
     )
@@ -73,10 +82,9 @@ def test_the_repository_address_is_written_once_in_the_code():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_setup_cell_on_colab_installs_the_lesson_without_touching_tensorflow(path, monkeypatch):
     commands, colab_calls = run_setup_cell(first_cell(path).source, monkeypatch, on_colab=True)
-    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
     assert commands == [
-        [*pip, "--no-deps", f"mnist-lesson @ git+{colab.REPOSITORY_URL}"],
-        [*pip, colab.IPYCANVAS_REQUIREMENT],
+        ["%pip", "install", "--quiet", "--no-deps", f"mnist-lesson @ git+{colab.REPOSITORY_URL}"],
+        [sys.executable, "-m", "pip", "install", "--quiet", colab.IPYCANVAS_REQUIREMENT],
     ]
     words = " ".join(" ".join(command) for command in commands).lower()
     for forbidden in ("tensorflow", "keras", "--upgrade", "-u ", "--force-reinstall"):
@@ -106,6 +114,7 @@ def test_the_sync_tool_reports_and_repairs_a_stale_setup_cell(tmp_path, monkeypa
     assert sync_setup_cells.main(["--check"]) == 0
     repaired = nbformat.read(notebook, as_version=4)
     assert repaired.cells[0].source == colab.setup_cell_source()
+    assert repaired.cells[0].metadata == colab.SETUP_CELL_METADATA
     assert repaired.cells[1].source == "# Example"
     assert sync_setup_cells.sync(notebook) is False  # already current: left alone
 

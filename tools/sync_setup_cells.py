@@ -18,7 +18,11 @@ import nbformat
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from mnist_lesson.colab import SETUP_CELL_TAG, setup_cell_source  # noqa: E402
+from mnist_lesson.colab import (  # noqa: E402
+    SETUP_CELL_METADATA,
+    SETUP_CELL_TAG,
+    setup_cell_source,
+)
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 
@@ -34,18 +38,24 @@ def has_setup_cell(notebook: nbformat.NotebookNode) -> bool:
     return bool(cells) and SETUP_CELL_TAG in cells[0].get("metadata", {}).get("tags", [])
 
 
+def is_current(notebook: nbformat.NotebookNode) -> bool:
+    """Return whether the notebook opens with today's setup cell, shown collapsed."""
+    if not has_setup_cell(notebook):
+        return False
+    cell = notebook.cells[0]
+    return cell.source == setup_cell_source() and cell.metadata == SETUP_CELL_METADATA
+
+
 def sync(path: Path) -> bool:
     """Put the current setup cell first in the notebook at ``path``; return whether it changed."""
     notebook = nbformat.read(path, as_version=4)
-    source = setup_cell_source()
-    if has_setup_cell(notebook):
-        if notebook.cells[0].source == source:
-            return False
-        notebook.cells[0].source = source
-    else:
-        cell = nbformat.v4.new_code_cell(source, metadata={"tags": [SETUP_CELL_TAG]})
-        cell["id"] = SETUP_CELL_TAG
-        notebook.cells.insert(0, cell)
+    if is_current(notebook):
+        return False
+    if not has_setup_cell(notebook):
+        notebook.cells.insert(0, nbformat.v4.new_code_cell())
+        notebook.cells[0]["id"] = SETUP_CELL_TAG
+    notebook.cells[0].source = setup_cell_source()
+    notebook.cells[0].metadata = nbformat.from_dict(SETUP_CELL_METADATA)
     nbformat.write(notebook, path)
     return True
 
@@ -57,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     differ = []
     for path in lesson_notebooks():
-        notebook = nbformat.read(path, as_version=4)
-        current = has_setup_cell(notebook) and notebook.cells[0].source == setup_cell_source()
-        if not current:
+        if not is_current(nbformat.read(path, as_version=4)):
             differ.append(path.name)
             if not args.check:
                 sync(path)
