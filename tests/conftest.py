@@ -1,9 +1,12 @@
-"""Shared fixtures: the real MNIST sample (when present) and sprites the tests write."""
+"""Shared fixtures: 10,000 real MNIST digits (the sample, or the lesson's own data) and sprites."""
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -13,26 +16,52 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 SAMPLE_ENV = "MNIST_LESSON_SAMPLE"
+SAMPLE_DIGITS = 10_000
 REPO_ROOT = Path(__file__).resolve().parent.parent
+MISSING_DIGITS = (
+    f"needs {SAMPLE_DIGITS:,} real MNIST digits. Either set {SAMPLE_ENV} to a folder with "
+    f"the 10,000-digit sample sprite (.ci/run uses ../shared/mnist-sample), or download the "
+    f"lesson's data once (about 10 MB, into data/): python -c \"from mnist_lesson.data "
+    f'import MnistData; MnistData().load()"; the tests then use its first {SAMPLE_DIGITS:,} '
+    f"digits."
+)
 
 
+@functools.cache
 def sample_folder() -> Path | None:
-    """Return the folder of the 10,000 real digits (``$MNIST_LESSON_SAMPLE``), or None."""
-    folder = os.environ.get(SAMPLE_ENV)
-    if folder and (Path(folder) / "mnist_images.png").is_file():
-        return Path(folder)
-    return None
+    """Return a folder of 10,000 real digits in the sprite format, or None where there is none.
+
+    The folder named by ``$MNIST_LESSON_SAMPLE`` when set; else the first 10,000 digits of
+    the lesson's own downloaded data (``$MNIST_LESSON_DATA`` or the cache), written once per
+    test run into a temporary folder; else None, and the tests that need digits skip with
+    ``MISSING_DIGITS``.
+    """
+    from mnist_lesson.data import DATA_ENV, cache_folder
+    from mnist_lesson.sprite import IMAGES_FILE, LABELS_FILE, read_sprite, write_sprite
+
+    named = os.environ.get(SAMPLE_ENV)
+    if named:
+        if not (Path(named) / IMAGES_FILE).is_file():
+            raise pytest.UsageError(
+                f"{SAMPLE_ENV}={named} names no folder with {IMAGES_FILE} and {LABELS_FILE}; "
+                f"point it at the sample folder (../shared/mnist-sample) or unset it."
+            )
+        return Path(named)
+    lesson_data = Path(os.environ.get(DATA_ENV) or cache_folder())
+    if not (lesson_data / IMAGES_FILE).is_file() or not (lesson_data / LABELS_FILE).is_file():
+        return None
+    images, labels = read_sprite(lesson_data)
+    folder = Path(tempfile.mkdtemp(prefix="mnist-lesson-sample-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return write_sprite(images[:SAMPLE_DIGITS], labels[:SAMPLE_DIGITS], folder)
 
 
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
-    """The shared real-MNIST sample folder; skips the test where it is absent."""
+    """A folder of 10,000 real digits (see ``sample_folder``); skips the test without one."""
     folder = sample_folder()
     if folder is None:
-        pytest.skip(
-            f"needs real MNIST digits: set {SAMPLE_ENV} to the shared mnist-sample folder "
-            f"(.ci/run sets it to ../shared/mnist-sample)"
-        )
+        pytest.skip(MISSING_DIGITS)
     return folder
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import REPO_ROOT, lesson_copy, sample_folder
+from tests.conftest import MISSING_DIGITS, REPO_ROOT, lesson_copy, sample_folder
 
 NOTEBOOK_NAMES = ["01_data", "02_model", "03_compile", "04_train", "05_evaluate", "06_draw"]
 NOTEBOOKS = [REPO_ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
@@ -119,7 +119,7 @@ def lesson_environment(tmp_path, monkeypatch):
     """A temporary lesson copy, fast mode, and the shared sample as the data."""
     sample = sample_folder()
     if sample is None:
-        pytest.skip("needs the shared MNIST sample: set MNIST_LESSON_SAMPLE")
+        pytest.skip(MISSING_DIGITS)
     root = lesson_copy(tmp_path / "lesson")
     monkeypatch.setenv("MNIST_LESSON_FAST", "1")
     monkeypatch.setenv("MNIST_LESSON_DATA", str(sample))
