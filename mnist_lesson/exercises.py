@@ -1,6 +1,8 @@
 """Checks for the *Your turn* exercises: each says whether an answer is right, or gives a hint.
 
-A check returns ``Feedback``, which a notebook shows as one line::
+Code in a hint is written between backticks, and runs as written in its lesson's notebook
+(a test runs every such snippet there). A check returns ``Feedback``, which a notebook shows
+as one line::
 
     check_flat_index(285)   # ✅ Right! ...
     check_flat_index(150)   # ❌ Not yet. Hint: ...
@@ -57,8 +59,8 @@ def check_rarest_digit(answer: Any, train_labels: np.ndarray) -> Feedback:
         answer,
         int(counts.argmin()),
         f"It has {counts.min():,} examples, the fewest of the ten.",
-        "add up the one-hot labels column by column (train_labels.sum(axis=0)), then find "
-        "the position of the smallest count with .argmin().",
+        "`counts = data.train_labels.sum(axis=0)` adds up the one-hot labels column by "
+        "column, one count per digit; `counts.argmin()` is the position of the smallest.",
     )
 
 
@@ -122,7 +124,7 @@ def check_cross_entropy(answer: Any, probabilities: np.ndarray, label: np.ndarra
         f"−log({float(np.sum(np.asarray(label) * probabilities)):.2f}) = {expected:.4f}: "
         f"only the probability given to the true class counts.",
         "the one-hot label picks out one probability, the one for the true class; the loss is "
-        "minus its natural logarithm: -np.log(p).",
+        "minus its natural logarithm: `-np.log(0.5)` is the loss when that probability is 0.5.",
     )
 
 

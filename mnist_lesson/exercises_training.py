@@ -27,7 +27,8 @@ def check_steps_per_epoch(answer: Any, num_train: int, batch_size: int) -> Feedb
         math.ceil(num_train / batch_size),
         f"{num_train:,} digits in batches of {batch_size}; the last batch may be smaller.",
         "one update per batch: divide the number of training digits by the batch size and "
-        "round up (the last, smaller batch counts too): math.ceil(a / b).",
+        "round up (the last, smaller batch counts too). `-(-7 // 2)` is 7 / 2 rounded up: "
+        "dividing with // rounds down, and the two minus signs turn that into rounding up.",
     )
 
 
@@ -44,8 +45,9 @@ def check_best_epoch(answer: Any, history: Mapping[str, list[float]] | Any) -> F
         answer,
         expected,
         f"Epoch {expected} had the lowest validation loss, {min(logs['val_loss']):.4f}.",
-        "look at history.history['val_loss']; np.argmin gives the position of the smallest "
-        "value, counting from 0, and epochs count from 1.",
+        "`losses = small_history.history['val_loss']` holds one validation loss per epoch; "
+        "`losses.index(min(losses))` is the position of the smallest, counting from 0, and "
+        "epochs count from 1.",
     )
 
 
@@ -78,7 +80,7 @@ def check_hardest_digit(answer: Any, true_labels: np.ndarray, predicted_labels: 
     return verdict(
         given is not None and given in hardest,
         f"The model gets {np.nanmin(accuracy):.1%} of the {int(hardest[0])}s right, its worst.",
-        "look at the accuracy per class: np.argmin(evaluation.per_class_accuracy()) gives "
+        "look at the accuracy per class: `evaluation.per_class_accuracy().argmin()` gives "
         "the digit with the lowest.",
     )
 
@@ -139,5 +141,5 @@ def check_digit_box(answer: Any) -> Feedback:
         "MNIST fits the ink into 20 × 20 pixels and leaves a 4-pixel margin in the 28 × 28 "
         "field; to_mnist does the same.",
         "look at the 28 × 28 view after to_mnist: measure the longer side of the ink, or "
-        "read the docstring of mnist_lesson.preprocess.",
+        "read how to_mnist works: `help(to_mnist)`.",
     )
