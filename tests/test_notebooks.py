@@ -6,6 +6,7 @@ The run happens in a temporary copy of the repository (package, notebooks and an
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -88,11 +89,43 @@ def test_notebooks_import_the_library_rather_than_define_it(path):
             assert not re.search(r"^\s*(def|class) ", cell.source, re.M), cell.source
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a fresh kernel; raise on the first error."""
+HINT_PROBE = """\
+# Test probe: a wrong answer must get a hint, and every snippet the hint shows must run here.
+import re as _re
+
+{cell}
+_feedback = {check_call}
+assert not _feedback.passed, _feedback.message
+for _snippet in _re.findall(r"`([^`]+)`", _feedback.message):
+    exec(_snippet)
+print("hint snippets ran:", _re.findall(r"`([^`]+)`", _feedback.message))
+"""
+
+
+def hint_probes(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """Return a cell per exercise that answers it wrongly and runs its hint's code snippets."""
+    probes = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or not re.search(r"^answer = None$", cell.source, re.M):
+            continue
+        lines = cell.source.splitlines()
+        body = "\n".join(lines[:-1]).replace("answer = None", 'answer = "no idea"')
+        source = HINT_PROBE.format(cell=body, check_call=lines[-1])
+        probes.append(nbformat.v4.new_code_cell(source))
+    return probes
+
+
+def execute(path: Path, probe_hints: bool = False) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh kernel; raise on the first error.
+
+    With ``probe_hints``, each exercise's hint is then asked for and its snippets run in the
+    same kernel, as a learner would paste them.
+    """
     from nbclient import NotebookClient
 
     notebook = read(path)
+    if probe_hints:
+        notebook.cells += hint_probes(notebook)
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_SECONDS,
@@ -114,6 +147,25 @@ def printed(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
+DRAWS_A_FIGURE = re.compile(r"plt\.show\(\)|^plot_\w+\(|LivePlot\(", re.M)
+
+
+def assert_renders_as_a_learner_expects(name: str, notebook: nbformat.NotebookNode) -> None:
+    """Fail on any stderr output (a pink box) and on a figure cell without a PNG picture."""
+    for index, cell in enumerate(notebook.cells):
+        outputs = cell.get("outputs", [])
+        stderr = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+        assert not stderr, f"{name} cell {index} writes to stderr: {''.join(stderr)[:2000]}"
+        for output in outputs:
+            data = output.get("data", {})
+            assert not (
+                data.get("text/plain", "").startswith("<Figure size") and "image/png" not in data
+            ), f"{name} cell {index} shows a figure as text: {data['text/plain']}"
+        if cell.cell_type == "code" and DRAWS_A_FIGURE.search(cell.source):
+            pictures = [o for o in outputs if "image/png" in o.get("data", {})]
+            assert pictures, f"{name} cell {index} draws a figure but shows no PNG picture"
+
+
 @pytest.fixture
 def lesson_environment(tmp_path, monkeypatch):
     """A temporary lesson copy, fast mode, and the shared sample as the data."""
@@ -125,7 +177,8 @@ def lesson_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_LESSON_DATA", str(sample))
     paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
-    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel picks its own, as in Jupyter
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)  # as a learner's kernel has it
     return root
 
 
@@ -134,11 +187,20 @@ def test_all_six_lessons_run_in_order_in_fast_mode(lesson_environment):
     repo_data_before = sorted((REPO_ROOT / "data").iterdir())
     outputs = {}
     for name in NOTEBOOK_NAMES:
-        outputs[name] = printed(execute(lesson_environment / "notebooks" / f"{name}.ipynb"))
+        path = lesson_environment / "notebooks" / f"{name}.ipynb"
+        notebook = execute(path, probe_hints=True)
+        assert_renders_as_a_learner_expects(name, notebook)
+        outputs[name] = printed(notebook)
         assert "Fast mode" in outputs[name]
+        exercises = len(hint_probes(read(path)))
+        assert outputs[name].count("hint snippets ran:") == exercises > 0 or name == "06_draw"
     # The numbers the prose quotes are the ones the learner sees.
     assert "total: by hand 37,610, Keras 37,610" in outputs["02_model"]
     assert "weights unchanged by compile: True" in outputs["03_compile"]
+    loss, accuracy = re.search(
+        r"untrained: loss ([\d.]+), accuracy ([\d.]+)%", outputs["03_compile"]
+    ).groups()
+    assert abs(float(loss) - math.log(10)) < 0.3 and float(accuracy) < 25  # "near guessing"
     # 04 saved the model into the copy's data folder; 05 and 06 loaded it.
     assert (lesson_environment / "data" / "mnist_cnn.keras").is_file()
     for name in ("05_evaluate", "06_draw"):
