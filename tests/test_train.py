@@ -157,14 +157,21 @@ def test_train_model_needs_loaded_data():
         train_model(MnistData())
 
 
+# The default recipe on the sample, scored on its 1,539 test digits. Measured with seeds 0-4:
+# 98.31-98.90% with TensorFlow 2.21 / Keras 3.15 (2026-11-25), 98.38-98.64% with the
+# packages of 2026-11-24 (standard deviation about 0.2 points). The bar sits 0.8 points
+# under the lowest, so a new release or CPU does not trip it.
+DEFAULT_RECIPE_FLOOR = 0.975
+
+
 @pytest.mark.slow
-def test_default_settings_reach_98_percent_on_the_sample(sample_data):
+def test_default_settings_reach_97_5_percent_on_the_sample(sample_data):
     from mnist_lesson.evaluate import evaluate
     from mnist_lesson.train import train_model
 
     model, _ = train_model(sample_data, validate=False)
     accuracy = evaluate(model, sample_data.test_images, sample_data.test_labels).accuracy
-    assert accuracy >= 0.980, f"test accuracy {accuracy:.2%}"
+    assert accuracy >= DEFAULT_RECIPE_FLOOR, f"test accuracy {accuracy:.2%}"
 
 
 # --- saved models -------------------------------------------------------------------------
