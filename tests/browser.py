@@ -287,3 +287,74 @@ def canvas_pixel(page, x: int, y: int) -> list[int]:
             .getContext('2d').getImageData(x, y, 1, 1).data)""",
         [x, y],
     )
+
+
+# What a learner must never see in a notebook's outputs: an error, a stderr box (pink), or a
+# matplotlib figure shown as its text "<Figure size ...>" instead of as a picture.
+OUTPUT_PROBLEMS = f"""path => {{
+    const problems = [];
+    const cells = ({PANEL})(path).content.widgets;
+    cells.forEach((cell, index) => {{
+        if (cell.model.type !== 'code') return;
+        for (let i = 0; i < cell.model.outputs.length; i++) {{
+            const output = cell.model.outputs.get(i).toJSON();
+            const text = [].concat(output.text || '').join('');
+            const data = output.data || {{}};
+            const plain = [].concat(data['text/plain'] || '').join('');
+            if (output.output_type === 'error')
+                problems.push(`cell ${{index}}: error ${{output.ename}}`);
+            if (output.output_type === 'stream' && output.name === 'stderr')
+                problems.push(`cell ${{index}}: stderr: ${{text.slice(0, 500)}}`);
+            if (plain.startsWith('<Figure size') && !data['image/png'])
+                problems.push(`cell ${{index}}: a figure shown as text: ${{plain}}`);
+        }}
+        const stderrBox = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]';
+        if (cell.node.querySelector(stderrBox))
+            problems.push(`cell ${{index}}: a stderr box on the page`);
+    }});
+    return problems;
+}}"""
+# How many pictures the page shows in the notebook's outputs.
+OUTPUT_IMAGES = f"""path => ({PANEL})(path).content.node
+    .querySelectorAll('.jp-OutputArea-output img').length"""
+
+
+def output_problems(page, path: str) -> list[str]:
+    """Return what a learner should not see in the notebook's outputs (see OUTPUT_PROBLEMS)."""
+    return page.evaluate(OUTPUT_PROBLEMS, path)
+
+
+def run_in_kernel(page, path: str, code: str, timeout_ms: int = 120_000) -> dict:
+    """Run ``code`` in the notebook's own kernel from the page; return status and outputs."""
+    return page.evaluate(
+        f"""async ([path, code]) => {{
+        const kernel = ({PANEL})(path).sessionContext.session.kernel;
+        const future = kernel.requestExecute({{code, stop_on_error: true}});
+        const outputs = [];
+        future.onIOPub = message => {{
+            if (['stream', 'error', 'execute_result'].includes(message.header.msg_type))
+                outputs.push(message.content);
+        }};
+        const reply = await future.done;
+        return {{status: reply.content.status, outputs}};
+    }}""",
+        [path, code],
+    )
+
+
+def screenshot_whole_notebook(page, path: str, file: Path, width: int = 1280) -> None:
+    """Save a screenshot of the whole notebook, top to bottom, as the learner scrolls it.
+
+    The window is made as tall as the notebook (up to 16,000 px) and the side bar closed.
+    """
+    scroller = f"""path => {{
+        const node = ({PANEL})(path).content.node;
+        return node.querySelector('.jp-WindowedPanel-outer') || node;
+    }}"""
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    height = page.evaluate(f"path => ({scroller})(path).scrollHeight", path)
+    page.set_viewport_size({"width": width, "height": min(height + 200, 16_000)})
+    page.evaluate(f"path => {{ ({scroller})(path).scrollTop = 0; }}", path)
+    page.wait_for_timeout(500)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=file)
