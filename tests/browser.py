@@ -314,9 +314,9 @@ OUTPUT_PROBLEMS = f"""path => {{
     }});
     return problems;
 }}"""
-# How many pictures the page shows in the notebook's outputs.
-OUTPUT_IMAGES = f"""path => ({PANEL})(path).content.node
-    .querySelectorAll('.jp-OutputArea-output img').length"""
+# How many pictures the page shows in each cell's outputs (0 for a markdown cell).
+OUTPUT_IMAGES = f"""path => ({PANEL})(path).content.widgets
+    .map(cell => cell.node.querySelectorAll('.jp-OutputArea-output img').length)"""
 
 
 def output_problems(page, path: str) -> list[str]:

@@ -30,8 +30,10 @@ def check_learner_view(page, name: str) -> None:  # noqa: F811
     notebook = f"notebooks/{name}.ipynb"
     assert output_problems(page, notebook) == []
     source = read(REPO_ROOT / notebook)
-    figure_cells = [cell for cell in source.cells if DRAWS_A_FIGURE.search(cell.source)]
-    assert page.evaluate(OUTPUT_IMAGES, notebook) >= len(figure_cells)
+    images = page.evaluate(OUTPUT_IMAGES, notebook)
+    for index, cell in enumerate(source.cells):
+        if cell.cell_type == "code" and DRAWS_A_FIGURE.search(cell.source):
+            assert images[index] == 1, f"{name} cell {index} shows {images[index]} pictures"
     for probe in hint_probes(source):
         result = run_in_kernel(page, notebook, probe.source)
         assert result["status"] == "ok", f"{name}: a hint's snippet failed: {result}"

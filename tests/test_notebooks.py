@@ -163,7 +163,7 @@ def assert_renders_as_a_learner_expects(name: str, notebook: nbformat.NotebookNo
             ), f"{name} cell {index} shows a figure as text: {data['text/plain']}"
         if cell.cell_type == "code" and DRAWS_A_FIGURE.search(cell.source):
             pictures = [o for o in outputs if "image/png" in o.get("data", {})]
-            assert pictures, f"{name} cell {index} draws a figure but shows no PNG picture"
+            assert len(pictures) == 1, f"{name} cell {index} shows {len(pictures)} PNG pictures"
 
 
 @pytest.fixture
