@@ -17,6 +17,7 @@ LABELS_FILE = "mnist_labels_uint8"
 IMAGE_SIZE = 28
 PIXELS_PER_DIGIT = IMAGE_SIZE * IMAGE_SIZE  # 784: the width of the sprite
 NUM_CLASSES = 10
+MAX_DIGITS = 70_000  # all of MNIST; the lesson's sprite holds 65,000
 
 
 # What to do about a broken file in the cache; downloads pass their own advice.
@@ -36,7 +37,6 @@ def read_images(path: str | Path, fix: str = DELETE_AND_RELOAD) -> np.ndarray:
     path = Path(path)
     try:
         with Image.open(path) as image:
-            image.load()
             width, height = image.size
             if width != PIXELS_PER_DIGIT:
                 raise MnistDataError(
@@ -44,7 +44,19 @@ def read_images(path: str | Path, fix: str = DELETE_AND_RELOAD) -> np.ndarray:
                     f"row of {PIXELS_PER_DIGIT} pixels (28 × 28), so it is not the lesson's "
                     f"sprite. {fix}"
                 )
+            if height > MAX_DIGITS:
+                raise MnistDataError(
+                    f"{path} says it holds {height:,} rows, more than the {MAX_DIGITS:,} "
+                    f"digits of all of MNIST, so it is not the lesson's sprite (decoding it "
+                    f"could fill the memory). {fix}"
+                )
+            image.load()
             pixels = _first_channel(image)
+    except Image.DecompressionBombError as error:
+        raise MnistDataError(
+            f"{path} claims an image too large to decode safely ({error}); it is not the "
+            f"lesson's sprite. {fix}"
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         if isinstance(error, FileNotFoundError):
             raise MnistDataError(f"{path} does not exist.") from error
@@ -52,7 +64,23 @@ def read_images(path: str | Path, fix: str = DELETE_AND_RELOAD) -> np.ndarray:
             f"{path} is not a readable PNG image ({error}); it is damaged or is not the MNIST "
             f"sprite. {fix}"
         ) from error
+    _check_no_blank_digits(path, pixels, fix)
     return pixels.reshape(height, IMAGE_SIZE, IMAGE_SIZE, 1)
+
+
+def _check_no_blank_digits(path: Path, pixels: np.ndarray, fix: str) -> None:
+    """Refuse a sprite with blank rows: no MNIST digit is blank, but a cut-off PNG is.
+
+    A PNG whose data stops early still decodes, with the missing rows left black, so this is
+    how a truncated file shows.
+    """
+    blank = np.flatnonzero(pixels.max(axis=1) == 0)
+    if blank.size:
+        raise MnistDataError(
+            f"{path}: {blank.size:,} of its {len(pixels):,} digits are blank (rows "
+            f"{blank[0]:,} to {blank[-1]:,}), and no MNIST digit is: the image data stops "
+            f"early, so the file is truncated or damaged. {fix}"
+        )
 
 
 def _first_channel(image: Image.Image, strip_rows: int = 512) -> np.ndarray:
@@ -67,6 +95,9 @@ def _first_channel(image: Image.Image, strip_rows: int = 512) -> np.ndarray:
         strip = image.crop((0, top, width, min(top + strip_rows, height)))
         if strip.mode in ("RGB", "RGBA", "LA"):
             strip = strip.getchannel(0)  # the pixels are gray: every channel agrees
+        elif strip.mode.startswith("I"):  # 16-bit gray: 0-65535, keep the top 8 bits
+            pixels[top : top + strip.height] = np.asarray(strip).astype(np.uint32) >> 8
+            continue
         elif strip.mode != "L":
             strip = strip.convert("L")
         pixels[top : top + strip.height] = np.asarray(strip)

@@ -10,6 +10,7 @@ from mnist_lesson.sprite import (
     IMAGES_FILE,
     LABELS_FILE,
     MnistDataError,
+    read_images,
     read_labels,
     read_sprite,
     write_sprite,
@@ -83,3 +84,46 @@ def test_real_sample_reads_with_the_documented_class_counts(sample_dir):
     assert counts.tolist() == [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
     # Real digits: mostly background, some full ink, nothing like uniform noise.
     assert 0.7 < (images == 0).mean() < 0.9 and images.max() == 255
+
+
+def png_with_rows(height: int, rows_of_data: int, bit_depth: int = 8) -> bytes:
+    """A grey PNG, 784 wide, whose header says ``height`` rows but holds ``rows_of_data``."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    row_bytes = 784 * bit_depth // 8
+    raw = b"".join(b"\0" + bytes([1 + i % 255]) * row_bytes for i in range(rows_of_data))
+    header = struct.pack(">IIBBBBB", 784, height, bit_depth, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_16_bit_grey_sprite_keeps_all_256_levels(tmp_path):
+    images, classes = random_digits(20, seed=2)
+    wide = images.reshape(20, 784).astype(np.uint16) * 257  # 0-255 spread over 0-65535
+    Image.fromarray(wide).save(tmp_path / IMAGES_FILE)
+    np.eye(10, dtype=np.uint8)[classes].tofile(tmp_path / LABELS_FILE)
+    read_images, _ = read_sprite(tmp_path)
+    np.testing.assert_array_equal(read_images, images)  # not 2 levels: every grey comes back
+
+
+def test_a_png_whose_data_stops_early_is_refused_not_read_as_blank_digits(tmp_path):
+    (tmp_path / IMAGES_FILE).write_bytes(png_with_rows(height=1000, rows_of_data=100))
+    with pytest.raises(MnistDataError, match=r"900 of its 1,000 digits are blank \(rows 100 to"):
+        read_images(tmp_path / IMAGES_FILE)
+
+
+@pytest.mark.parametrize("height", [100_000, 1_000_000_000])
+def test_a_png_claiming_too_many_rows_is_refused_before_decoding(tmp_path, height):
+    # 10^9 rows trips Pillow's decompression-bomb guard; 100,000 is under it but over MNIST.
+    (tmp_path / IMAGES_FILE).write_bytes(png_with_rows(height=height, rows_of_data=10))
+    with pytest.raises(MnistDataError, match=r"mnist_images.png (says it holds|claims an)"):
+        read_images(tmp_path / IMAGES_FILE)
