@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mnist_lesson.download import BASE_URL, TIMEOUT_SECONDS, download_sprite, offline_hint
-from mnist_lesson.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError, read_sprite
+from mnist_lesson.sprite import (
+    DELETE_AND_RELOAD,
+    IMAGES_FILE,
+    LABELS_FILE,
+    MnistDataError,
+    read_sprite,
+)
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -64,10 +70,15 @@ def find_sprite(
             given = Path(given).expanduser()
             if not _has_sprite(given):
                 origin = origin or f"the folder in the environment variable {DATA_ENV}"
+                if given.is_dir():
+                    problem = "they are not both there"
+                elif given.exists():
+                    problem = "it is a file, not a folder"
+                else:
+                    problem = "it does not exist"
                 raise MnistDataError(
                     f"{given} ({origin}) should hold {IMAGES_FILE} and {LABELS_FILE}, but "
-                    f"{'it does not exist' if not given.is_dir() else 'they are not both there'}"
-                    f". {offline_hint(given, base_url)}"
+                    f"{problem}. {offline_hint(given, base_url)}"
                 )
             return given
     cache = cache_folder()
@@ -100,12 +111,21 @@ class MnistData:
     def load(self) -> MnistData:
         """Find (or download), validate and split the sprite; return ``self``."""
         self.folder = find_sprite(self.folder, base_url=self.base_url)
-        images, labels = read_sprite(self.folder)
+        images, labels = read_sprite(self.folder, fix=self._fix_for_broken_files())
         num_train = len(images) * TRAIN_SHARE[0] // TRAIN_SHARE[1]
         self.train_images, self.test_images = images[:num_train], images[num_train:]
         self.train_labels, self.test_labels = labels[:num_train], labels[num_train:]
         self._restart_batches()
         return self
+
+    def _fix_for_broken_files(self) -> str:
+        """Say how to mend a broken file: only the cache is ever downloaded into again."""
+        if Path(self.folder).resolve() == cache_folder().resolve():
+            return DELETE_AND_RELOAD
+        return (
+            f"Nothing is downloaded into a folder you name: replace the file named above with "
+            f"a fresh copy from {self.base_url}/ ({IMAGES_FILE} or {LABELS_FILE})."
+        )
 
     def subset(self, num_train: int, num_test: int) -> MnistData:
         """Keep only the first ``num_train`` training and ``num_test`` test digits; return self.

@@ -1,8 +1,11 @@
-"""Download the MNIST sprite into a cache folder: with progress, a timeout, and atomic writes.
+"""Download the MNIST sprite into a cache folder: with progress, limits, and atomic writes.
 
 Both files are fetched into a hidden temporary folder beside the cache, validated together,
 and only then moved under their final names. A failure at any step removes the temporary
-folder, so the cache never holds half a file.
+folder, so the cache never holds half a file; a download killed outright leaves its
+temporary folder, which the next download removes once it is surely dead. Each file has a
+deadline for the whole download and a size cap (what the format allows), so neither a
+trickling nor an endless server can hang a lesson or fill the disk.
 """
 
 from __future__ import annotations
@@ -17,11 +20,28 @@ import urllib.request
 from pathlib import Path
 from typing import TextIO
 
-from mnist_lesson.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError, read_sprite
+from mnist_lesson.sprite import (
+    IMAGES_FILE,
+    LABELS_FILE,
+    MAX_DIGITS,
+    NUM_CLASSES,
+    PIXELS_PER_DIGIT,
+    MnistDataError,
+    read_sprite,
+)
 
 BASE_URL = "https://storage.googleapis.com/learnjs-data/model-builder"
-TIMEOUT_SECONDS = 30.0
+TIMEOUT_SECONDS = 30.0  # the longest wait for the server to connect or send anything
+DEADLINE_SECONDS = 600.0  # the longest a whole file may take (10 MB at 17 kB/s)
 CHUNK_BYTES = 1 << 16
+# The largest files the format allows, for all 70,000 MNIST digits: the sprite stored with
+# no compression at all, as RGBA (4 bytes a pixel, a filter byte a row, zlib's 5 bytes per
+# 64 kB block, and room for headers), and 10 label bytes a digit.
+MAX_BYTES = {
+    IMAGES_FILE: MAX_DIGITS * (PIXELS_PER_DIGIT * 4 + 1) * 65_541 // 65_536 + (1 << 20),
+    LABELS_FILE: MAX_DIGITS * NUM_CLASSES,
+}
+STALE_STAGING_SECONDS = 2 * DEADLINE_SECONDS + 2 * TIMEOUT_SECONDS  # surely a killed download
 
 
 def offline_hint(folder: Path, base_url: str = BASE_URL) -> str:
@@ -33,17 +53,41 @@ def offline_hint(folder: Path, base_url: str = BASE_URL) -> str:
     )
 
 
-def _fetch(url: str, destination: Path, timeout: float, progress: TextIO | None) -> None:
-    """Stream ``url`` into ``destination``, checking the length the server announced."""
+def _fetch(
+    url: str, destination: Path, timeout: float, deadline: float, progress: TextIO | None
+) -> None:
+    """Stream ``url`` into ``destination``: at most ``deadline`` seconds and the format's size.
+
+    Reads take whatever has arrived (never waiting for a full chunk), so the progress bar
+    moves with every byte and a trickling server meets the deadline rather than a hang.
+    """
+    started = time.monotonic()
+    limit = MAX_BYTES.get(destination.name, max(MAX_BYTES.values()))
     with urllib.request.urlopen(url, timeout=timeout) as response:
         expected = response.headers.get("Content-Length")
         expected = int(expected) if expected and expected.isdigit() else None
+        if expected is not None and expected > limit:
+            raise MnistDataError(
+                f"{url} is {expected:,} bytes, more than the {limit:,} that "
+                f"{destination.name} can be for all of MNIST, so it is not that file."
+            )
         received, last_report = 0, 0.0
         with open(destination, "wb") as file:
-            while chunk := response.read(CHUNK_BYTES):
-                file.write(chunk)
+            while chunk := response.read1(CHUNK_BYTES):
                 received += len(chunk)
+                if received > limit:
+                    raise MnistDataError(
+                        f"{url} sent more than {limit:,} bytes, more than {destination.name} "
+                        f"can be for all of MNIST, so it is not that file; stopped there."
+                    )
+                file.write(chunk)
                 now = time.monotonic()
+                if now - started > deadline:
+                    total = f" of {expected:,}" if expected else ""
+                    raise MnistDataError(
+                        f"The download of {url} took more than {deadline:g} s ({received:,}"
+                        f"{total} bytes arrived): the connection is too slow or stalls."
+                    )
                 if progress is not None and (now - last_report > 0.2 or received == expected):
                     _report(progress, destination.name, received, expected)
                     last_report = now
@@ -59,12 +103,13 @@ def _fetch(url: str, destination: Path, timeout: float, progress: TextIO | None)
 
 def _report(stream: TextIO, name: str, received: int, expected: int | None) -> None:
     """Write a one-line progress bar that redraws itself in place."""
-    megabytes = f"{received / 1e6:5.1f} MB"
+    megabytes = f"{received / 1e6:.2f} MB"  # moves every 10 kB, even on a slow line
     if expected:
         fraction = received / expected
         bar = "#" * int(fraction * 30)
         stream.write(
-            f"\rDownloading {name}: [{bar:<30}] {fraction:4.0%} of {expected / 1e6:.1f} MB"
+            f"\rDownloading {name}: [{bar:<30}] {fraction:4.0%} ({megabytes} of "
+            f"{expected / 1e6:.2f} MB)"
         )
     else:
         stream.write(f"\rDownloading {name}: {megabytes}")
@@ -76,6 +121,7 @@ def download_sprite(
     base_url: str = BASE_URL,
     timeout: float = TIMEOUT_SECONDS,
     progress: bool = True,
+    deadline: float = DEADLINE_SECONDS,
 ) -> Path:
     """Download, validate and cache the two sprite files in ``folder``; return the folder.
 
@@ -84,16 +130,27 @@ def download_sprite(
         base_url: where ``mnist_images.png`` and ``mnist_labels_uint8`` are served.
         timeout: seconds to wait for the server to connect or send more data.
         progress: draw a progress bar on standard error.
+        deadline: the most seconds each file's whole download may take.
     """
     folder = Path(folder)
     base_url = base_url.rstrip("/")
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(folder)
+        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
+    except PermissionError as error:
+        raise MnistDataError(
+            f"Cannot download MNIST into {folder}: it is not writable ({error.strerror}). Set "
+            f"the environment variable MNIST_LESSON_DATA to a folder that holds "
+            f"{IMAGES_FILE} and {LABELS_FILE} (a teacher's shared copy, say), or to a "
+            f"writable folder to download into."
+        ) from error
     advice = f"Nothing was cached. Try again; if it fails again: {offline_hint(folder, base_url)}"
     moved: list[Path] = []
     try:
         for name in (IMAGES_FILE, LABELS_FILE):
-            _download_one(f"{base_url}/{name}", staging / name, timeout, progress, advice)
+            url = f"{base_url}/{name}"
+            _download_one(url, staging / name, timeout, deadline, progress, advice)
         try:
             read_sprite(staging, fix=advice)
         except MnistDataError as error:
@@ -112,10 +169,23 @@ def download_sprite(
     return folder
 
 
-def _download_one(url: str, destination: Path, timeout: float, progress: bool, advice: str):
+def _remove_stale_staging(folder: Path) -> None:
+    """Remove the temporary folders of downloads that were killed long ago."""
+    too_old = time.time() - STALE_STAGING_SECONDS
+    for staging in folder.glob(".download-*"):
+        try:
+            if staging.is_dir() and staging.stat().st_mtime < too_old:
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError:
+            pass  # gone already (another process cleaned it)
+
+
+def _download_one(
+    url: str, destination: Path, timeout: float, deadline: float, progress: bool, advice: str
+) -> None:
     """Fetch one file, turning every network failure into a ``MnistDataError``."""
     try:
-        _fetch(url, destination, timeout, sys.stderr if progress else None)
+        _fetch(url, destination, timeout, deadline, sys.stderr if progress else None)
     except MnistDataError as error:
         raise MnistDataError(f"{error} {advice}") from error
     except urllib.error.HTTPError as error:

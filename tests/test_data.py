@@ -7,7 +7,7 @@ import pytest
 
 from mnist_lesson import data as data_module
 from mnist_lesson.data import DATA_ENV, MnistData, find_sprite
-from mnist_lesson.sprite import MnistDataError, write_sprite
+from mnist_lesson.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError, write_sprite
 from tests.conftest import random_digits
 
 
@@ -112,3 +112,23 @@ def test_cache_outside_a_repository_is_a_per_user_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(data_module, "_REPO_ROOT", tmp_path)  # no pyproject.toml there
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert data_module.cache_folder() == tmp_path / "cache" / "mnist-lesson"
+
+
+def test_the_data_variable_naming_a_file_says_it_is_a_file(tmp_path, monkeypatch):
+    not_a_folder = tmp_path / "mnist_images.png"
+    not_a_folder.write_bytes(b"")
+    monkeypatch.setenv(DATA_ENV, str(not_a_folder))
+    with pytest.raises(MnistDataError, match=r"but it is a file, not a folder"):
+        MnistData().load()
+
+
+def test_a_broken_file_in_a_folder_you_name_is_not_said_to_download_again(tiny_sprite, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / IMAGES_FILE).write_bytes(b"not a png")
+    (folder / LABELS_FILE).write_bytes((tiny_sprite[0] / LABELS_FILE).read_bytes())
+    with pytest.raises(MnistDataError) as error:
+        MnistData(folder).load()
+    message = str(error.value)
+    assert "Nothing is downloaded into a folder you name" in message
+    assert "Delete it and load again" not in message

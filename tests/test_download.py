@@ -25,6 +25,9 @@ class SpriteServer:
         self.files = dict(files)
         self.truncate: set[str] = set()  # announce the full length, send half, close
         self.stall: set[str] = set()  # send headers, then nothing
+        self.trickle: set[str] = set()  # send one byte every 0.05 s
+        self.endless: set[str] = set()  # no length announced, and a body that never ends
+        self.announce: dict[str, int] = {}  # announce this Content-Length instead
         self.release = threading.Event()
         server = self
 
@@ -36,8 +39,24 @@ class SpriteServer:
                     self.send_error(404, "Not Found")
                     return
                 self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
+                if name not in server.endless:
+                    length = server.announce.get(name, len(body))
+                    self.send_header("Content-Length", str(length))
                 self.end_headers()
+                try:
+                    if name in server.endless:
+                        while not server.release.is_set():
+                            self.wfile.write(b"\0" * 65536)
+                        return
+                    if name in server.trickle:
+                        for index in range(len(body)):
+                            if server.release.wait(0.05):
+                                return
+                            self.wfile.write(body[index : index + 1])
+                            self.wfile.flush()
+                        return
+                except OSError:
+                    return  # the client hung up, as it should
                 if name in server.stall:
                     server.release.wait(10)
                     return
@@ -157,3 +176,62 @@ def test_a_broken_cached_file_says_to_delete_it(tiny_sprite, cache):
     (cache / LABELS_FILE).write_bytes((tiny_sprite[0] / LABELS_FILE).read_bytes())
     with pytest.raises(MnistDataError, match=r"mnist_images.png is not a readable PNG.*Delete it"):
         MnistData().load()
+
+
+def test_a_trickling_server_meets_the_deadline_and_the_bar_moves_by_bytes(
+    server, cache, sample_files, capsys
+):
+    server.trickle.add(LABELS_FILE)
+    start = time.monotonic()
+    with pytest.raises(MnistDataError, match=r"took more than 1 s \(\d+ of 100,000 bytes"):
+        download_sprite(cache, base_url=server.url, timeout=5, deadline=1)
+    assert time.monotonic() - start < 10  # not the hour a byte a second would take
+    progress = capsys.readouterr().err.split("\r")
+    trickled = [line for line in progress if "mnist_labels_uint8" in line]
+    assert len(trickled) >= 3  # the bar is redrawn while the bytes trickle in
+    assert list(cache.iterdir()) == []
+
+
+@pytest.mark.parametrize("how", ["endless body", "announced size"])
+def test_a_body_larger_than_the_format_allows_is_refused_at_once(server, cache, how):
+    from mnist_lesson.download import MAX_BYTES
+
+    if how == "endless body":
+        server.endless.add(LABELS_FILE)
+    else:
+        server.announce[LABELS_FILE] = 10**12
+    with pytest.raises(MnistDataError, match=f"more than (the )?{MAX_BYTES[LABELS_FILE]:,}"):
+        download_sprite(cache, base_url=server.url, timeout=5, progress=None)
+    assert list(cache.iterdir()) == []  # at most 700 kB was ever written, and it is gone
+
+
+def test_temporary_folders_of_killed_downloads_are_cleaned_once_surely_dead(server, cache):
+    import os
+
+    from mnist_lesson.download import STALE_STAGING_SECONDS
+
+    cache.mkdir()
+    dead, alive = cache / ".download-killed", cache / ".download-running"
+    for folder in (dead, alive):
+        folder.mkdir()
+        (folder / IMAGES_FILE).write_bytes(b"half a file")
+    old = time.time() - STALE_STAGING_SECONDS - 60
+    os.utime(dead, (old, old))
+    download_sprite(cache, base_url=server.url, timeout=5, progress=None)
+    assert sorted(p.name for p in cache.iterdir()) == [
+        ".download-running", IMAGES_FILE, LABELS_FILE,
+    ]  # fmt: skip
+
+
+def test_an_unwritable_cache_names_the_cache_and_the_way_out(cache, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(kwargs.get("dir")))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    with pytest.raises(MnistDataError) as error:
+        download_sprite(cache, base_url="http://127.0.0.1:9", progress=None)
+    message = str(error.value)
+    assert f"Cannot download MNIST into {cache}: it is not writable" in message
+    assert "MNIST_LESSON_DATA" in message and ".download-" not in message
