@@ -20,7 +20,7 @@ import asyncio
 import time
 import weakref
 
-from ipywidgets import Button, HBox, Layout, VBox
+from ipywidgets import Button, HBox, Layout, VBox, Widget
 
 from mnist_lesson.pad_canvas import PadCanvas
 from mnist_lesson.pad_state import Prediction, Strokes, read_drawing
@@ -214,10 +214,28 @@ class DrawingPad:
         for register, handler in self._handlers:
             register(handler, remove=True)
         self._handlers = []
-        for widget in (self.canvas, self.clear_button, self.undo_button):
-            widget.close()
-        self.view.close()
-        self.widget.close()
+        close_widget_tree(self.widget)
         self.model = None
         if _live_pads.get(self.name) is self:
             del _live_pads[self.name]
+
+
+def close_widget_tree(root: Widget) -> None:
+    """Close a widget and every widget it refers to: children, layouts, styles, managers.
+
+    An open container that still lists a closed widget breaks a page opened later: the page
+    fetches every open widget's state, cannot find the closed one ("widget model not
+    found"), and shows no widget at all.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        for name in widget.keys:
+            value = getattr(widget, name, None)
+            values = value if isinstance(value, list | tuple) else [value]
+            stack.extend(item for item in values if isinstance(item, Widget))
+        widget.close()

@@ -15,6 +15,7 @@ import weakref
 import numpy as np
 import pytest
 from ipycanvas.canvas import COMMANDS
+from ipywidgets import Widget
 from ipywidgets.widgets.widget import _instances
 
 from mnist_lesson.pad import DrawingPad
@@ -198,6 +199,14 @@ def test_a_new_pad_closes_the_old_one_of_its_name_and_it_can_be_collected(quick_
         assert old_ref() is None
         mouse_stroke(new, ONE)
         assert new.prediction.digit == 1
+        # No open widget still refers to a closed one: a page opened later (a reload) must
+        # be able to rebuild every open widget from its state.
+        for widget in list(_instances.values()):
+            for name in widget.keys:
+                value = getattr(widget, name)
+                for item in value if isinstance(value, list | tuple) else [value]:
+                    if isinstance(item, Widget):
+                        assert item.comm is not None, f"{widget!r}.{name} is closed"
     finally:
         new.close()
 
