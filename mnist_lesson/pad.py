@@ -4,6 +4,10 @@
     display(pad)
     pad.prediction          # the latest reading (Prediction) or None while the pad is empty
 
+Pads have names (``"pad"`` unless given): creating a pad closes the live pad of the same
+name, so re-running a cell leaves one copy of its pad, while pads of other names stay live.
+The canvas keeps working after a page reload or in a second tab (see ``pad_canvas``).
+
 The pen's strokes are recorded in Python from the canvas's mouse and touch events
 (``Strokes``) and rasterised in Python when a stroke ends, so nothing depends on the browser
 sending pixels back. The canvas only shows the strokes; the pen's moves are drawn at most
@@ -16,9 +20,9 @@ import asyncio
 import time
 import weakref
 
-from ipycanvas import Canvas, hold_canvas
-from ipywidgets import Button, HBox, Layout, VBox
+from ipywidgets import Button, HBox, Layout, VBox, Widget
 
+from mnist_lesson.pad_canvas import PadCanvas
 from mnist_lesson.pad_state import Prediction, Strokes, read_drawing
 from mnist_lesson.pad_view import PredictionView
 from mnist_lesson.preprocess import PAD_SIZE, PEN_WIDTH
@@ -26,32 +30,38 @@ from mnist_lesson.preprocess import PAD_SIZE, PEN_WIDTH
 FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
 INK, PAPER = "white", "black"
 
-_live_pads: weakref.WeakSet[DrawingPad] = weakref.WeakSet()
+_live_pads: weakref.WeakValueDictionary[str, DrawingPad] = weakref.WeakValueDictionary()
 
 
 class DrawingPad:
     """A 280 × 280 canvas to draw a digit on, with Clear, Undo and the model's reading.
 
-    Creating a pad closes the pads made before it (re-running a cell leaves one live pad).
+    Creating a pad closes the live pad of the same ``name``, so re-running a cell does not
+    leave two copies of its pad; give each pad of a notebook its own name.
 
     Args:
         model: a Keras model for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs; it
             is called directly (``model(x, training=False)``), never through ``predict``.
         pen_width: the pen's diameter in canvas pixels.
+        name: the pad's name; a new pad replaces the live pad of the same name.
     """
 
-    def __init__(self, model, pen_width: float = PEN_WIDTH) -> None:
-        for old_pad in list(_live_pads):
+    def __init__(self, model, pen_width: float = PEN_WIDTH, name: str = "pad") -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"name={name!r}: a pad's name must be a non-empty string")
+        old_pad = _live_pads.get(name)
+        if old_pad is not None:
             old_pad.close()
-        _live_pads.add(self)
+        _live_pads[name] = self
+        self.name = name
         self.model = model
         self.strokes = Strokes(PAD_SIZE, pen_width)
         self.prediction: Prediction | None = None
         self._pending: list[tuple[float, float]] = []  # moves not yet drawn on the canvas
         self._last_flush = 0.0
-        self._flush_scheduled = False
+        self._flush_timer: asyncio.TimerHandle | None = None
         size = f"{PAD_SIZE}px"
-        self.canvas = Canvas(
+        self.canvas = PadCanvas(
             width=PAD_SIZE,
             height=PAD_SIZE,
             layout=Layout(width=size, height=size, min_width=size, flex="none"),
@@ -99,7 +109,7 @@ class DrawingPad:
         if self.strokes.drawing:  # a pen-up went missing: end the stroke where it was
             self._pen_up(*self.strokes.strokes[-1][-1])
         self.strokes.begin(x, y)
-        with hold_canvas():
+        with self.canvas.hold():
             self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
         self._last_flush = time.perf_counter()
 
@@ -142,29 +152,28 @@ class DrawingPad:
             return
         stroke = self.strokes.strokes[-1]
         start = len(stroke) - len(self._pending) - 1
-        with hold_canvas():
+        with self.canvas.hold():
             self.canvas.stroke_lines(stroke[max(0, start) :])
         self._pending.clear()
 
     def _schedule_flush(self) -> None:
         """Draw the last moves a frame later, if the pen pauses (only inside a kernel)."""
-        if self._flush_scheduled:
+        if self._flush_timer is not None:
             return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # no event loop (a script or a test): the moves are drawn at pen-up
-        self._flush_scheduled = True
 
         def flush_later() -> None:
-            self._flush_scheduled = False
+            self._flush_timer = None
             self._flush()
 
-        loop.call_later(FRAME_SECONDS, flush_later)
+        self._flush_timer = loop.call_later(FRAME_SECONDS, flush_later)
 
     def _redraw(self, *_) -> None:
         """Paint the whole drawing again (on start, after Undo, or for a new browser view)."""
-        with hold_canvas():
+        with self.canvas.hold():
             self.canvas.line_cap = self.canvas.line_join = "round"
             self.canvas.line_width = self.strokes.pen_width
             self.canvas.stroke_style = self.canvas.fill_style = INK
@@ -198,13 +207,35 @@ class DrawingPad:
             self._read()
 
     def close(self) -> None:
-        """Detach the handlers and close the widgets; the pad stops working."""
+        """Detach the handlers, close the widgets and drop the model; the pad stops working."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
         for register, handler in self._handlers:
             register(handler, remove=True)
         self._handlers = []
-        for widget in (self.canvas, self.clear_button, self.undo_button):
-            widget.close()
-        self.view.close()
-        self.widget.close()
+        close_widget_tree(self.widget)
         self.model = None
-        _live_pads.discard(self)
+        if _live_pads.get(self.name) is self:
+            del _live_pads[self.name]
+
+
+def close_widget_tree(root: Widget) -> None:
+    """Close a widget and every widget it refers to: children, layouts, styles, managers.
+
+    An open container that still lists a closed widget breaks a page opened later: the page
+    fetches every open widget's state, cannot find the closed one ("widget model not
+    found"), and shows no widget at all.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        for name in widget.keys:
+            value = getattr(widget, name, None)
+            values = value if isinstance(value, list | tuple) else [value]
+            stack.extend(item for item in values if isinstance(item, Widget))
+        widget.close()

@@ -198,6 +198,23 @@ def wait_all_cells_ran(page, path: str, timeout_ms: int = 300_000) -> None:
     page.wait_for_function(ALL_CELLS_RAN, arg=path, timeout=timeout_ms, polling=500)
 
 
+def save_notebook(page, path: str) -> None:
+    """Save the notebook with its outputs, as autosave would (the harness turns it off)."""
+    page.evaluate(f"path => ({PANEL})(path).context.save()", path)
+
+
+def open_notebook_again(page, server: LabServer, path: str, timeout_ms: int = 90_000) -> None:
+    """Open a notebook whose kernel already runs (say in a second tab); wait until idle."""
+    page.goto(server.notebook_url(path))
+    page.wait_for_function(KERNEL_IDLE, arg=path, timeout=timeout_ms)
+
+
+def reload_notebook(page, path: str, timeout_ms: int = 90_000) -> None:
+    """Reload the page showing a notebook; wait until its kernel is idle again."""
+    page.reload()
+    page.wait_for_function(KERNEL_IDLE, arg=path, timeout=timeout_ms)
+
+
 def error_outputs(page, path: str) -> list[str]:
     """Return the text of every error output in the notebook."""
     return page.evaluate(ERROR_OUTPUTS, path)

@@ -18,6 +18,7 @@ from tests.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     LIVE_PLOT_CELLS,
+    PANEL,
     WATCH_LIVE_PLOTS,
     all_cells_ran,
     browser_missing_reason,
@@ -26,7 +27,10 @@ from tests.browser import (
     error_outputs,
     jupyter_lab,
     open_notebook,
+    open_notebook_again,
+    reload_notebook,
     run_all_cells,
+    save_notebook,
     voila,
     wait_all_cells_ran,
     watch_pad_latency,
@@ -174,37 +178,45 @@ def test_04_train_live_plot_moves_while_training_and_stays(lessons, page):
     screenshot(page, "04_train.png")
 
 
-def reading(page) -> str:
-    return page.locator(".mnist-pad-reading").inner_text().strip()
+def reading(scope) -> str:
+    """The reading a pad shows; ``scope`` is one pad's locator, or a page with one pad."""
+    return scope.locator(".mnist-pad-reading").inner_text().strip()
 
 
-def wait_reading_change(page, before: str, timeout_ms: int = 10_000) -> str:
-    page.wait_for_function(
-        "before => document.querySelector('.mnist-pad-reading').innerText.trim() !== before",
-        arg=before,
-        timeout=timeout_ms,
-    )
-    return reading(page)
+def wait_reading_change(scope, before: str, timeout: float = 10) -> str:
+    """Wait until the pad's reading differs from ``before``; return it."""
+    deadline = time.monotonic() + timeout
+    while (now := reading(scope)) == before:
+        assert time.monotonic() < deadline, f"the reading stayed {before!r} for {timeout} s"
+        time.sleep(0.05)
+    return now
 
 
-def seen_png(page) -> str:
+def seen_png(scope) -> str:
     """The PNG the pad shows as "what the model saw", base64-encoded."""
-    return page.evaluate(
-        """async () => {
-        const src = document.querySelector('.mnist-pad-seen').src;
-        const bytes = new Uint8Array(await (await fetch(src)).arrayBuffer());
+    return scope.locator(".mnist-pad-seen").evaluate(
+        """async image => {
+        const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
         return btoa(String.fromCharCode(...bytes));
     }"""
     )
 
 
-def wait_seen_png(page, wanted, timeout: float = 10) -> str:
+def wait_seen_png(scope, wanted, timeout: float = 10) -> str:
     """Wait until the shown 28 × 28 image satisfies ``wanted`` (it may follow the reading)."""
     deadline = time.monotonic() + timeout
-    while not wanted(png := seen_png(page)):
+    while not wanted(png := seen_png(scope)):
         assert time.monotonic() < deadline, "the 28 × 28 view did not update"
         time.sleep(0.05)
     return png
+
+
+def pixel(canvas, x: int, y: int) -> list[int]:
+    """Return the RGBA of one pixel that this canvas (a locator) shows."""
+    return canvas.evaluate(
+        "(canvas, [x, y]) => Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data)",
+        [x, y],
+    )
 
 
 ONE = [(140, 45), (140, 235)]  # one vertical stroke
@@ -230,43 +242,147 @@ def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, p
     run_all_cells(page, notebook)
     wait_all_cells_ran(page, notebook)
     assert error_outputs(page, notebook) == []
-    canvas = page.locator(".mnist-pad-canvas").first
+    pad = page.locator(".mnist-pad").first  # the lesson's first pad
+    canvas = pad.locator(".mnist-pad-canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     assert (round(box["width"]), round(box["height"])) == (280, 280)
-    hint, blank = reading(page), seen_png(page)
+    hint, blank = reading(pad), seen_png(pad)
     assert hint.startswith("Draw a digit")
     watch_pad_latency(page)
 
     draw(page, box, ONE)
-    one = wait_reading_change(page, hint)
+    one = wait_reading_change(pad, hint)
     assert one.split()[0] == "1", one
     # The canvas shows the stroke: white ink on the black pad.
-    assert canvas_pixel(page, 140, 140) == [255, 255, 255, 255]
-    assert canvas_pixel(page, 20, 20) == [0, 0, 0, 255]
-    wait_seen_png(page, lambda png: png != blank)  # the view shows what the model saw
-    screenshot(page.locator(".mnist-pad"), "06_draw_one.png")
+    assert pixel(canvas, 140, 140) == [255, 255, 255, 255]
+    assert pixel(canvas, 20, 20) == [0, 0, 0, 255]
+    wait_seen_png(pad, lambda png: png != blank)  # the view shows what the model saw
+    screenshot(pad, "06_draw_one.png")
 
-    page.get_by_role("button", name="Clear").click()
-    assert wait_reading_change(page, one) == hint
+    pad.get_by_role("button", name="Clear").click()
+    assert wait_reading_change(pad, one) == hint
     draw(page, canvas.bounding_box(), ZERO, steps=1)
-    zero = wait_reading_change(page, hint)
+    zero = wait_reading_change(pad, hint)
     assert zero.split()[0] == "0", zero
-    zero_seen = wait_seen_png(page, lambda png: png != blank)
-    screenshot(page.locator(".mnist-pad"), "readme_pad.png")
+    zero_seen = wait_seen_png(pad, lambda png: png != blank)
+    screenshot(pad, "readme_pad.png")
 
     draw(
         page, canvas.bounding_box(), [(60, 140), (220, 140)]
     )  # a bar across the 0 changes the reading
-    crossed = wait_reading_change(page, zero)
-    page.get_by_role("button", name="Undo").click()
-    assert wait_reading_change(page, crossed) == zero  # Undo took the bar away
-    wait_seen_png(page, lambda png: png == zero_seen)
+    crossed = wait_reading_change(pad, zero)
+    pad.get_by_role("button", name="Undo").click()
+    assert wait_reading_change(pad, crossed) == zero  # Undo took the bar away
+    wait_seen_png(pad, lambda png: png == zero_seen)
     screenshot(page, "06_draw.png")
 
     latencies = page.evaluate("() => window.padLatencies")
     assert len(latencies) == 3  # one reading per pen-up
     (ARTIFACTS / "pad_latency_ms.json").write_text(json.dumps(latencies))
+
+
+# For each code cell that makes a DrawingPad: how many pads and error views its output shows.
+PAD_CELL_OUTPUTS = f"""path => ({PANEL})(path).content.widgets
+    .filter(cell => cell.model.type === 'code'
+        && cell.model.sharedModel.getSource().includes('DrawingPad('))
+    .map(cell => {{
+        const output = cell.node.querySelector('.jp-OutputArea');
+        return {{
+            source: cell.model.sharedModel.getSource().split('\\n')[0],
+            pads: output.querySelectorAll('.mnist-pad canvas.mnist-pad-canvas').length,
+            errors: output.querySelectorAll('.jupyter-widgets.widget-error').length,
+        }};
+    }})"""
+
+
+def wait_pixel(canvas, x: int, y: int, wanted: list[int], timeout: float = 10) -> None:
+    """Wait until the canvas shows ``wanted`` (RGBA) at (x, y)."""
+    deadline = time.monotonic() + timeout
+    while (now := pixel(canvas, x, y)) != wanted:
+        assert time.monotonic() < deadline, f"pixel ({x}, {y}) is {now}, not {wanted}"
+        time.sleep(0.05)
+
+
+def draw_and_read(pad, points, steps: int = 3) -> str:
+    """Draw one stroke on a pad (a locator) from a clean page state; return its new reading."""
+    canvas = pad.locator(".mnist-pad-canvas")
+    canvas.scroll_into_view_if_needed()
+    before = reading(pad)
+    draw(pad.page, canvas.bounding_box(), points, steps=steps)
+    return wait_reading_change(pad, before)
+
+
+def clear(pad) -> None:
+    """Press the pad's Clear and wait until it shows the hint again."""
+    before = reading(pad)
+    pad.get_by_role("button", name="Clear").click()
+    if not before.startswith("Draw a digit"):
+        assert wait_reading_change(pad, before).startswith("Draw a digit")
+
+
+def test_06_every_pad_works_after_run_all_a_reload_and_in_a_second_tab(
+    lessons, trained_model_in_lessons, page
+):
+    """Run All leaves a live pad in each pad cell; the pads go on working after a reload and
+    in a second tab of the same browser, with no cell re-run: the reloaded page's canvas
+    asks the kernel for a repaint, and every batch the pad sends names its canvas, so the
+    new page's canvas manager draws it (``mnist_lesson/pad_canvas.py``).
+    """
+    server, _ = lessons
+    notebook = "notebooks/06_draw.ipynb"
+    open_notebook(page, server, notebook)
+    run_all_cells(page, notebook)
+    wait_all_cells_ran(page, notebook)
+    assert error_outputs(page, notebook) == []
+    cells = page.evaluate(PAD_CELL_OUTPUTS, notebook)
+    assert [cell["pads"] for cell in cells] == [1, 1, 1], cells  # first, pen-trained, exercise
+    assert all(cell["errors"] == 0 for cell in cells), cells
+    pads = page.locator(".mnist-pad")
+    assert pads.count() == 3
+    for index in range(3):  # each pad was painted by the kernel and reads what is drawn
+        pad = pads.nth(index)
+        wait_pixel(pad.locator(".mnist-pad-canvas"), 20, 20, [0, 0, 0, 255])
+        read = draw_and_read(pad, ONE)
+        assert not read.startswith("Draw a digit"), read
+        assert pixel(pad.locator(".mnist-pad-canvas"), 140, 140) == [255, 255, 255, 255]
+        screenshot(pad, f"06_run_all_pad_{index + 1}.png")
+    first = pads.first
+    assert reading(first).split()[0] == "1"  # the first pad reads with the trained model
+
+    # A reload: the saved outputs come back, their pads repaint and read again.
+    save_notebook(page, notebook)
+    reload_notebook(page, notebook)
+    first = page.locator(".mnist-pad:visible").first  # in the notebook shown
+    canvas = first.locator(".mnist-pad-canvas")
+    canvas.wait_for(timeout=30_000)
+    canvas.scroll_into_view_if_needed()
+    wait_pixel(canvas, 140, 140, [255, 255, 255, 255])  # the stroke drawn before the reload
+    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+    clear(first)
+    wait_pixel(canvas, 140, 140, [0, 0, 0, 255])
+    zero = draw_and_read(first, ZERO, steps=1)
+    assert zero.split()[0] == "0", zero
+    assert pixel(canvas, 80, 140) == [255, 255, 255, 255]  # the loop's left side shows
+    screenshot(first, "06_after_reload.png")
+    assert [cell["errors"] for cell in page.evaluate(PAD_CELL_OUTPUTS, notebook)] == [0, 0, 0]
+
+    # A second tab of the same browser on the same notebook and kernel.
+    tab = page.context.new_page()
+    open_notebook_again(tab, server, notebook)
+    tab_first = tab.locator(".mnist-pad:visible").first
+    tab_canvas = tab_first.locator(".mnist-pad-canvas")
+    tab_canvas.wait_for(timeout=30_000)
+    wait_pixel(tab_canvas, 80, 140, [255, 255, 255, 255])  # the 0 drawn in the first tab
+    clear(tab_first)
+    one = draw_and_read(tab_first, ONE)
+    assert one.split()[0] == "1", one
+    screenshot(tab_first, "06_second_tab.png")
+    # The first tab shows the same drawing and reading: both pages stay live.
+    wait_pixel(canvas, 140, 140, [255, 255, 255, 255])
+    wait_pixel(canvas, 80, 140, [0, 0, 0, 255])
+    assert reading(first) == one
+    screenshot(first, "06_first_tab_after_second.png")
 
 
 def test_the_pad_app_serves_the_pad_alone(lessons, trained_model_in_lessons, page, tmp_path):

@@ -9,10 +9,13 @@ on the screen (so ``touch_end`` of the last finger lists none).
 from __future__ import annotations
 
 import gc
+import json
 import weakref
 
 import numpy as np
 import pytest
+from ipycanvas.canvas import COMMANDS
+from ipywidgets import Widget
 from ipywidgets.widgets.widget import _instances
 
 from mnist_lesson.pad import DrawingPad
@@ -26,7 +29,7 @@ def send(pad: DrawingPad, event: str, *points: tuple[float, float], touch: bool 
     content: dict = {"event": event}
     if touch:
         content["touches"] = [{"x": x, "y": y} for x, y in points]
-    else:
+    elif points:
         content["x"], content["y"] = points[0]
     message = {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
     pad.canvas._handle_msg(message)
@@ -39,6 +42,7 @@ def mouse_stroke(pad: DrawingPad, points: list[tuple[float, float]]) -> None:
     send(pad, "mouse_up", points[-1])
 
 
+COMMAND_NAMES = {number: name for name, number in COMMANDS.items()}
 ONE = [(140.0, 40.0 + 5 * step) for step in range(41)]  # a vertical bar, 40 → 240
 BAR = [(60.0 + 4 * step, 140.0) for step in range(41)]  # a horizontal bar
 
@@ -182,21 +186,97 @@ def test_redisplaying_does_not_double_the_handlers(pad):
     assert len(pad.strokes) == 1
 
 
-def test_a_new_pad_closes_the_old_one_and_it_can_be_collected(quick_model):
+def test_a_new_pad_closes_the_old_one_of_its_name_and_it_can_be_collected(quick_model):
     old = DrawingPad(quick_model)
-    old_canvas_id = old.canvas.model_id
+    old_ids = [old.canvas.model_id, old.canvas._canvas_manager.model_id]
     old_ref = weakref.ref(old)
-    new = DrawingPad(quick_model)
+    new = DrawingPad(quick_model)  # the same (default) name: re-running the pad's cell
     try:
-        assert old_canvas_id not in _instances
-        assert callback_counts(old) == [0] * 6
+        assert not any(model_id in _instances for model_id in old_ids)  # canvas and manager
+        assert callback_counts(old) == [0] * 6 and old.model is None
         del old
         gc.collect()
         assert old_ref() is None
         mouse_stroke(new, ONE)
         assert new.prediction.digit == 1
+        # No open widget still refers to a closed one: a page opened later (a reload) must
+        # be able to rebuild every open widget from its state.
+        for widget in list(_instances.values()):
+            for name in widget.keys:
+                value = getattr(widget, name)
+                for item in value if isinstance(value, list | tuple) else [value]:
+                    if isinstance(item, Widget):
+                        assert item.comm is not None, f"{widget!r}.{name} is closed"
     finally:
         new.close()
+
+
+def test_pads_of_other_names_stay_live(quick_model):
+    first = DrawingPad(quick_model)
+    second = DrawingPad(quick_model, name="second")
+    second_id = second.canvas.model_id
+    again = DrawingPad(quick_model, name="second")  # the second pad's cell, run again
+    try:
+        assert first.canvas.model_id in _instances and callback_counts(first) == [1] * 6
+        assert second_id not in _instances
+        assert callback_counts(second) == [0] * 6
+        mouse_stroke(first, ONE)
+        mouse_stroke(again, BAR)
+        assert first.strokes.strokes == [ONE] and again.strokes.strokes == [BAR]
+        assert first.prediction.digit == 1
+    finally:
+        first.close()
+        again.close()
+    with pytest.raises(ValueError, match="name=''"):
+        DrawingPad(quick_model, name="")
+
+
+class Page:
+    """A browser page's canvas manager, as ipycanvas 0.14's front end runs it (widget.ts).
+
+    It knows no current canvas when the page opens; a drawing command that comes before any
+    ``switchCanvas`` throws, and the rejected promise leaves every later batch unrun.
+    """
+
+    def __init__(self) -> None:
+        self.current: str | None = None
+        self.jammed = False
+        self.drawn: dict[str, list[str]] = {}  # canvas model id -> the commands it drew
+
+    def receive(self, content, buffers) -> None:
+        if self.jammed:
+            return
+        commands = json.loads(bytes(buffers[0]))
+        for command in commands if isinstance(commands[0], list) else [commands]:
+            name = COMMAND_NAMES[command[0]]
+            if name == "switchCanvas":
+                self.current = command[1][0].removeprefix("IPY_MODEL_")
+            elif self.current is None:
+                self.jammed = True  # "Cannot read properties of undefined"
+                return
+            else:
+                self.drawn.setdefault(self.current, []).append(name)
+
+
+def test_a_page_opened_later_draws_the_pad_instead_of_jamming(pad, monkeypatch):
+    manager = pad.canvas._canvas_manager
+    first_tab, reloaded = Page(), Page()
+    pages = [first_tab]
+    monkeypatch.setattr(manager, "send", lambda content, buffers: [
+        page.receive(content, buffers) for page in pages
+    ])  # fmt: skip
+    send(pad, "client_ready")  # the first page shows the canvas: the pad paints it
+    mouse_stroke(pad, ONE)
+    pages.append(reloaded)  # a reload or a second tab: a new page-side manager
+    mouse_stroke(pad, BAR)  # drawn before the new page reports ready
+    send(pad, "client_ready")  # the new page's canvas, built blank, asks for a repaint
+    for page in pages:
+        assert not page.jammed and page.current == pad.canvas.model_id
+        assert set(page.drawn) == {pad.canvas.model_id}
+        assert page.drawn[pad.canvas.model_id].count("strokeLines") >= 2
+    # The reloaded page's last batch repainted both strokes on the black pad.
+    repaint = reloaded.drawn[pad.canvas.model_id]
+    assert repaint[repaint.index("clear") :].count("strokeLines") == 2
 
 
 def test_a_lost_pen_up_does_not_draw_a_line_to_the_next_stroke(pad):

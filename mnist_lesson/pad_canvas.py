@@ -1,0 +1,74 @@
+"""The pad's canvas: an ipycanvas ``Canvas`` that keeps drawing after a page reload.
+
+Why a plain canvas stops drawing. Since 0.12, ipycanvas sends every drawing command through
+a *canvas manager* widget, and by default one manager serves every canvas in the kernel. The
+kernel side remembers which canvas the manager's page side is drawing on and names the
+canvas (a ``switchCanvas`` command) only when that changes. A page opened later (a reload, a
+second tab, Colab's own widget manager) builds a fresh page-side manager that knows no
+current canvas, while the kernel side still thinks it does; so the page's first command has
+no canvas to draw on and throws (ipycanvas issue #322). In ipycanvas 0.14 the page-side
+manager runs its commands one after another on a chain of promises, and one rejected command
+leaves every later one unrun: that page draws nothing more on *any* canvas of the shared
+manager, whatever the kernel sends, until the kernel restarts. Resetting the kernel side's
+current canvas when a page reports ready is too late: a command sent while the page was
+still loading reaches it first and jams it.
+
+What this canvas does instead, using nothing but what ipycanvas 0.13 and 0.14 already send:
+
+- **Every batch names its canvas.** ``hold()`` forgets the current canvas before each batch,
+  so each message starts with ``switchCanvas`` to this canvas. A page whose manager has just
+  been built, in any front end, then draws the batch instead of throwing; a page that was
+  already drawing gets one tiny redundant command. Nothing depends on the kernel knowing
+  which pages exist.
+- **A manager of its own.** A manager that some other canvas's command broke on some page
+  cannot stop this canvas, and a pad made again (re-running its cell) comes with a fresh
+  manager. ``close()`` closes it with the canvas. Each canvas refers to its manager as a
+  widget, so front ends that build only the widgets a displayed one refers to (Colab's, with
+  ipywidgets 7) build it too.
+
+A new page also builds the canvas afresh, blank, and says so (``client_ready``); the pad
+repaints its strokes then, so a reloaded pad shows the drawing it had and goes on working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ipycanvas import Canvas
+from ipycanvas.canvas import _CanvasManager
+
+
+class PadCanvas(Canvas):
+    """A ``Canvas`` with its own manager whose batches each name the canvas they draw on.
+
+    Draw inside ``with canvas.hold():``; commands sent outside a batch work as in ipycanvas.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        if "_canvas_manager" in kwargs:
+            raise ValueError(
+                "PadCanvas makes its own canvas manager; do not pass _canvas_manager="
+                f"{kwargs['_canvas_manager']!r}"
+            )
+        super().__init__(_canvas_manager=_CanvasManager(), **kwargs)
+
+    @contextmanager
+    def hold(self) -> Iterator[PadCanvas]:
+        """Collect the drawing commands inside into one message that starts with this canvas."""
+        manager = self._canvas_manager
+        was_caching = manager._caching
+        manager._current_canvas = None  # so the batch opens with switchCanvas (see above)
+        manager._caching = True
+        try:
+            yield self
+        finally:
+            manager.flush()
+            manager._caching = was_caching
+
+    def close(self) -> None:
+        """Close the canvas and its manager."""
+        manager = self._canvas_manager
+        super().close()
+        manager._current_canvas = None
+        manager.close()
