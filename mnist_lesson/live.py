@@ -57,7 +57,7 @@ class LivePlot(keras.callbacks.Callback):
         self,
         metrics: Iterable[str] = ("loss", "accuracy"),
         min_interval: float = 1.0,
-        max_interval: float = 1.5,
+        max_interval: float = 1.25,
         save_path: str | Path | None = None,
         batch_size: int | None = None,
         notebook: bool | None = None,

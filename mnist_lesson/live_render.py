@@ -88,7 +88,7 @@ class CurvesRenderer:
             ax.set_xlabel("epoch")
             ax.grid(alpha=0.3)
             (self.train_lines[metric],) = ax.plot(
-                [], [], color="C0", alpha=0.3, linewidth=0.8, label="each batch"
+                [], [], color="C0", alpha=0.35, linewidth=0.8, label="each batch"
             )
             (self.smooth_lines[metric],) = ax.plot(
                 [], [], color="C0", linewidth=2.0, label="smoothed"
@@ -207,7 +207,7 @@ class Throttle:
         self,
         min_interval: float = 1.0,
         max_share: float = 0.05,
-        max_interval: float = 1.5,
+        max_interval: float = 1.25,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         if not 0 <= min_interval <= max_interval or not 0 < max_share <= 1:
