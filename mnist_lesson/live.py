@@ -5,7 +5,8 @@
 
 The Python twin of tfjs-vis's ``fitCallbacks``: training curves per batch, validation points
 per epoch, x in epochs. The callback only forwards Keras's ``logs``: the numbers live in
-``mnist_lesson.live_history.TrainingHistory`` and the drawing in ``mnist_lesson.live_render``.
+``mnist_lesson.live_history.TrainingHistory``, the drawing in ``mnist_lesson.live_render``
+and when and where it shows in ``mnist_lesson.live_output``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import keras
 
 from mnist_lesson.figures import running_in_notebook
 from mnist_lesson.live_history import TrainingHistory
-from mnist_lesson.live_render import CurvesRenderer, NotebookOutput, TerminalOutput, Throttle
+from mnist_lesson.live_output import NotebookOutput, TerminalOutput, Throttle
+from mnist_lesson.live_render import CurvesRenderer
 
 
 class LivePlot(keras.callbacks.Callback):
@@ -36,8 +38,6 @@ class LivePlot(keras.callbacks.Callback):
         metrics: the names Keras reports, one chart each; their ``val_`` twins join them
             when ``fit`` has validation data. Accuracy-like charts span 0–1.
         min_interval: the least seconds between two redraws of the figure.
-        max_interval: the most seconds between two redraws while batches come in, so the
-            chart keeps up with the progress line even when a redraw is slow.
         save_path: where to write the figure as PNG (kept current outside a notebook,
             written once at the end inside one); ``None`` writes no file.
         batch_size: digits per batch, for the digits/s figure; ``None`` reports batches/s.
@@ -47,6 +47,8 @@ class LivePlot(keras.callbacks.Callback):
         progress_interval: the least seconds between two updates of the progress line.
         stream: where the progress line goes outside a notebook; ``None`` for silence.
         figsize: the figure size in inches.
+        max_interval: the most seconds between two redraws while batches come in, so the
+            chart keeps up with the progress line even when a redraw is slow.
     """
 
     # Keras may then run the per-batch hook on a worker thread, so the training loop never
@@ -57,7 +59,6 @@ class LivePlot(keras.callbacks.Callback):
         self,
         metrics: Iterable[str] = ("loss", "accuracy"),
         min_interval: float = 1.0,
-        max_interval: float = 1.25,
         save_path: str | Path | None = None,
         batch_size: int | None = None,
         notebook: bool | None = None,
@@ -65,6 +66,7 @@ class LivePlot(keras.callbacks.Callback):
         progress_interval: float = 0.25,
         stream: TextIO | None = sys.stdout,
         figsize: tuple[float, float] = (10.0, 3.6),
+        max_interval: float = 1.25,
     ) -> None:
         super().__init__()
         self.history = TrainingHistory(metrics)
@@ -90,7 +92,8 @@ class LivePlot(keras.callbacks.Callback):
                 "Create a new LivePlot() for each call of fit."
             )
         self.history.start(self.params.get("epochs"), self.params.get("steps"))
-        # Drawn now, while Keras traces the model, the axes cost the first batches nothing.
+        # The empty axes show at once, so the learner sees where the curves will come. This
+        # first draw is the slowest (fonts, text layout: about 0.1 s), and it is made once.
         self._refresh(force=True)
 
     def on_epoch_begin(self, epoch, logs=None):

@@ -63,6 +63,7 @@ class TrainingHistory:
         names = [*self.metrics, *(VALIDATION_PREFIX + m for m in self.metrics)]
         self._epoch_points: dict[str, list[tuple[int, float]]] = {n: [] for n in names}
         self._longest_epoch = 0
+        self.epochs_done = 0  # epochs finished
 
     def start(self, epochs: int | None = None, steps_per_epoch: int | None = None) -> None:
         """Note how many epochs and batches per epoch the run plans (either may be unknown)."""
@@ -97,6 +98,7 @@ class TrainingHistory:
     def end_epoch(self, epoch: int, logs: Mapping[str, float]) -> None:
         """Record the figures of a finished epoch, validation ones included when present."""
         self._longest_epoch = max(self._longest_epoch, self.batches_done)
+        self.epochs_done += 1
         for name, points in self._epoch_points.items():
             if name in logs:
                 points.append((epoch + 1, float(logs[name])))
@@ -112,8 +114,9 @@ class TrainingHistory:
         batch size), which resets every epoch. A batch's own value is worked back from two
         running means, ``k * mean_k - (k - 1) * mean_(k-1)``, here when read, so batches
         reported out of order (from Keras's worker threads) still pair up. A missing batch
-        makes the next point the mean of the batches in between; a last batch smaller than
-        the others comes out between its own value and the epoch's mean.
+        makes the next point the mean of the batches in between. A last batch smaller than
+        the others (Keras does not say its size) comes out between its own value and the
+        mean of the batches before it.
         """
         points = np.array(sorted(self._batch_points[metric]), dtype=float).reshape(-1, 3)
         epoch, count, mean = points.T

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from mnist_lesson.live_history import TrainingHistory, smooth
-from mnist_lesson.live_render import CurvesRenderer, TerminalOutput, Throttle, column_envelope
+from mnist_lesson.live_output import TerminalOutput, Throttle
+from mnist_lesson.live_render import CurvesRenderer, column_envelope
 from tests.conftest import REPO_ROOT
 
 VALIDATION_LOGS = [
@@ -328,6 +329,8 @@ def test_liveplot_final_figure_holds_every_epoch_and_is_saved_as_png(tmp_path):
         np.testing.assert_allclose(y.reshape(3, 15).mean(axis=1), keras_history[metric], rtol=1e-5)
     with Image.open(path) as image:
         assert image.format == "PNG" and image.size == (800, 288)
+        assert image.text["Epochs"] == "3.0000"  # the final figure says what it shows
+        assert image.text["Progress"].startswith("epoch 3 of 3 [####################] 100%")
     lines = stream.getvalue().splitlines()
     assert len(lines) == 3 and lines[2].startswith("epoch 3 of 3 [####################] 100%")
     assert "digits/s" in lines[2] and "val_accuracy" in lines[2]
@@ -341,6 +344,21 @@ def test_liveplot_without_validation_data(tmp_path):
     assert len(live.renderer.validation_lines["loss"].get_xdata()) == 0
     assert len(live.renderer.train_lines["loss"].get_xdata()) == 2 * 20
     assert (tmp_path / "curves.png").is_file()
+    legend = [text.get_text() for text in live.renderer.axes["loss"].get_legend().texts]
+    assert legend == ["each batch", "smoothed"]  # no validation entry once an epoch showed none
+
+
+def test_liveplot_shows_the_empty_charts_as_training_begins(tmp_path):
+    from mnist_lesson.live import LivePlot
+
+    path = tmp_path / "curves.png"
+    live = LivePlot(save_path=path, notebook=False, stream=None)
+    live.set_params({"epochs": 2, "steps": 4})
+    live.on_train_begin()
+    assert live.renderer.draws == 1
+    with Image.open(path) as image:
+        assert image.text["Epochs"] == "0.0000"
+        assert image.text["Progress"].startswith("epoch 1 of 2 [....................]   0%")
 
 
 def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
