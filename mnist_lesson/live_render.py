@@ -153,11 +153,12 @@ class CurvesRenderer:
         return buffer.getvalue()
 
     def _layout(self) -> tuple:
-        """What the kept bitmap depends on: each chart's limits and legend entries."""
-        return tuple(
+        """What the kept bitmap depends on: the size, each chart's limits and legend."""
+        charts = tuple(
             (ax.get_xlim(), ax.get_ylim(), ax.get_legend() and len(ax.get_legend().texts))
             for ax in self.axes.values()
         )
+        return self.figure.canvas.get_width_height(), charts
 
     def _draw_background(self) -> None:
         """Draw the figure without its lines and keep the bitmap."""

@@ -253,6 +253,9 @@ def test_renderer_redraws_only_the_lines_and_matches_a_full_draw():
     renderer.update(history)
     renderer.png()
     assert (renderer.draws, renderer.full_draws) == (3, 2)
+    renderer.figure.set_size_inches(8.0, 3.0)  # so must a figure made smaller
+    with Image.open(io.BytesIO(renderer.png())) as image:
+        assert image.size == (640, 240) and renderer.full_draws == 3
 
 
 def test_terminal_output_writes_one_line_per_epoch_when_not_a_tty(tmp_path):
