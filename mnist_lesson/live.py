@@ -5,7 +5,8 @@
 
 The Python twin of tfjs-vis's ``fitCallbacks``: training curves per batch, validation points
 per epoch, x in epochs. The callback only forwards Keras's ``logs``: the numbers live in
-``mnist_lesson.live_history.TrainingHistory`` and the drawing in ``mnist_lesson.live_render``.
+``mnist_lesson.live_history.TrainingHistory``, the drawing in ``mnist_lesson.live_render``
+and when and where it shows in ``mnist_lesson.live_output``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import keras
 
 from mnist_lesson.figures import running_in_notebook
 from mnist_lesson.live_history import TrainingHistory
-from mnist_lesson.live_render import CurvesRenderer, NotebookOutput, TerminalOutput, Throttle
+from mnist_lesson.live_output import NotebookOutput, TerminalOutput, Throttle
+from mnist_lesson.live_render import CurvesRenderer
 
 
 class LivePlot(keras.callbacks.Callback):
@@ -40,10 +42,13 @@ class LivePlot(keras.callbacks.Callback):
             written once at the end inside one); ``None`` writes no file.
         batch_size: digits per batch, for the digits/s figure; ``None`` reports batches/s.
         notebook: force notebook (``True``) or terminal (``False``) output; ``None`` guesses.
-        max_share: the most of the training time the redraws may take (0–1).
+        max_share: the share of the training time redraws should take at most (0–1); a
+            slow redraw waits ``cost / max_share``, up to ``max_interval``.
         progress_interval: the least seconds between two updates of the progress line.
         stream: where the progress line goes outside a notebook; ``None`` for silence.
         figsize: the figure size in inches.
+        max_interval: the most seconds between two redraws while batches come in, so the
+            chart keeps up with the progress line even when a redraw is slow.
     """
 
     # Keras may then run the per-batch hook on a worker thread, so the training loop never
@@ -57,18 +62,19 @@ class LivePlot(keras.callbacks.Callback):
         save_path: str | Path | None = None,
         batch_size: int | None = None,
         notebook: bool | None = None,
-        max_share: float = 0.01,
+        max_share: float = 0.05,
         progress_interval: float = 0.25,
         stream: TextIO | None = sys.stdout,
         figsize: tuple[float, float] = (10.0, 3.6),
+        max_interval: float = 1.25,
     ) -> None:
         super().__init__()
         self.history = TrainingHistory(metrics)
         self.renderer = CurvesRenderer(self.history.metrics, figsize=figsize)
         notebook = running_in_notebook() if notebook is None else notebook
         self.output = NotebookOutput(save_path) if notebook else TerminalOutput(save_path, stream)
-        self.figure_throttle = Throttle(min_interval, max_share)
-        self.line_throttle = Throttle(progress_interval, max_share)
+        self.figure_throttle = Throttle(min_interval, max_share, max(min_interval, max_interval))
+        self.line_throttle = Throttle(progress_interval, max_share, max(progress_interval, 1.0))
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._epoch_start = self._last_batch_end = time.perf_counter()
@@ -79,15 +85,16 @@ class LivePlot(keras.callbacks.Callback):
         return self.renderer.figure
 
     def on_train_begin(self, logs=None):
-        """Note the planned epochs and batches; show the empty charts."""
+        """Note the planned epochs and batches; show the empty charts at once."""
         if self.history.latest:
             raise RuntimeError(
                 "This LivePlot already drew a training run, and its figure lives in that cell. "
                 "Create a new LivePlot() for each call of fit."
             )
         self.history.start(self.params.get("epochs"), self.params.get("steps"))
-        self.figure_throttle.hold()  # the first batches are slow and have little to show
-        self.line_throttle.run(lambda: self.output.show(None, self._line()))
+        # The empty axes show at once, so the learner sees where the curves will come. This
+        # first draw is the slowest (fonts, text layout: about 0.1 s), and it is made once.
+        self._refresh(force=True)
 
     def on_epoch_begin(self, epoch, logs=None):
         """Note the new epoch and start its clock."""
@@ -102,15 +109,19 @@ class LivePlot(keras.callbacks.Callback):
             self._refresh()
 
     def on_epoch_end(self, epoch, logs=None):
-        """Record the epoch's (and validation) figures; print its final line."""
-        self.history.end_epoch(epoch, logs or {})
-        self.output.end_epoch(self._line())
+        """Record the epoch's (and validation) figures; print its final line; maybe redraw."""
+        with self._lock:
+            self.history.end_epoch(epoch, logs or {})
+            self.output.end_epoch(self._line())
+            if self.output.wants_figure and self.figure_throttle.ready():
+                self.figure_throttle.run(self._draw)
 
     def on_train_end(self, logs=None):
         """Draw the final figure, whatever the throttle says, show it and save it."""
         with self._lock:
             self.renderer.update(self.history)
-            self.output.finish(self.renderer, self._line())
+            line = self._line()
+            self.output.finish(self._png(line), line)
 
     def _line(self) -> str:
         seconds = max(self._last_batch_end - self._epoch_start, 1e-9)
@@ -127,4 +138,10 @@ class LivePlot(keras.callbacks.Callback):
 
     def _draw(self) -> None:
         self.renderer.update(self.history)
-        self.output.show(self.renderer.png(), self._line())
+        line = self._line()
+        self.output.show(self._png(line), line)
+
+    def _png(self, line: str) -> bytes:
+        # The PNG says which progress it shows, so a browser test can compare chart and line.
+        text = {"Progress": line, "Epochs": f"{self.history.position:.4f}"}
+        return self.renderer.png(text)

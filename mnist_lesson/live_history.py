@@ -1,7 +1,9 @@
 """The numbers behind the live plots: training points per batch, validation points per epoch.
 
 ``TrainingHistory`` is plain Python: ``LivePlot`` feeds it Keras's ``logs`` and the renderer
-reads it, so both can be tested (and reused) without training a model::
+reads it, so both can be tested (and reused) without training a model. It keeps what Keras
+reports (per batch, the running mean since the epoch began) and works out, when read, each
+batch's own value and a smoothing of those that does not reset at epoch boundaries::
 
     history = TrainingHistory(("loss", "accuracy"))
     history.start(epochs=2, steps_per_epoch=100)
@@ -11,9 +13,30 @@ reads it, so both can be tested (and reused) without training a model::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 VALIDATION_PREFIX = "val_"
+
+
+def smooth(values: np.ndarray, span: int) -> np.ndarray:
+    """Return the exponential moving average of ``values`` over about ``span`` recent ones.
+
+    The newest value weighs ``2 / (span + 1)``; the start is corrected, as Adam corrects its
+    moments, so the average begins at the first value rather than at 0. A non-finite value
+    (a diverging loss) adds nothing: the average holds its last finite level.
+    """
+    weight = 2.0 / (span + 1)
+    average = total = 0.0  # the weighted sum so far, and the weight it carries
+    out = []
+    for value in np.asarray(values, dtype=float).tolist():  # 1 ms for 8,600 values
+        if math.isfinite(value):
+            average = (1 - weight) * average + weight * value
+            total = (1 - weight) * total + weight
+        out.append(average / total if total else math.nan)
+    return np.array(out)
 
 
 class TrainingHistory:
@@ -40,6 +63,7 @@ class TrainingHistory:
         names = [*self.metrics, *(VALIDATION_PREFIX + m for m in self.metrics)]
         self._epoch_points: dict[str, list[tuple[int, float]]] = {n: [] for n in names}
         self._longest_epoch = 0
+        self.epochs_done = 0  # epochs finished
 
     def start(self, epochs: int | None = None, steps_per_epoch: int | None = None) -> None:
         """Note how many epochs and batches per epoch the run plans (either may be unknown)."""
@@ -74,6 +98,7 @@ class TrainingHistory:
     def end_epoch(self, epoch: int, logs: Mapping[str, float]) -> None:
         """Record the figures of a finished epoch, validation ones included when present."""
         self._longest_epoch = max(self._longest_epoch, self.batches_done)
+        self.epochs_done += 1
         for name, points in self._epoch_points.items():
             if name in logs:
                 points.append((epoch + 1, float(logs[name])))
@@ -82,11 +107,39 @@ class TrainingHistory:
     def _epoch_length(self) -> int:
         return self.steps_per_epoch or max(self._longest_epoch, 1)
 
-    def batch_curve(self, metric: str) -> tuple[list[float], list[float]]:
-        """Return ``(x, y)`` of the per-batch training values; x in epochs, fractional."""
-        steps = self._epoch_length()
-        points = sorted(self._batch_points[metric])  # in order even if reported out of it
-        return [e + b / steps for e, b, _ in points], [v for _, _, v in points]
+    def batch_curve(self, metric: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(x, y)``: each batch's own value, x in epochs, fractional.
+
+        Keras reports after each batch the *running mean* since the epoch began (weighted by
+        batch size), which resets every epoch. A batch's own value is worked back from two
+        running means, ``k * mean_k - (k - 1) * mean_(k-1)``, here when read, so batches
+        reported out of order (from Keras's worker threads) still pair up. A missing batch
+        makes the next point the mean of the batches in between. A last batch smaller than
+        the others (Keras does not say its size) comes out between its own value and the
+        mean of the batches before it.
+        """
+        points = np.array(sorted(self._batch_points[metric]), dtype=float).reshape(-1, 3)
+        epoch, count, mean = points.T
+        first = np.r_[True, epoch[1:] != epoch[:-1]]  # the first batch reported in its epoch
+        total = count * mean
+        previous_count = np.where(first, 0.0, np.r_[0.0, count[:-1]])
+        previous_total = np.where(first, 0.0, np.r_[0.0, total[:-1]])
+        with np.errstate(invalid="ignore"):  # inf - inf when the loss diverged
+            own = (total - previous_total) / (count - previous_count)
+        return epoch + count / self._epoch_length(), own
+
+    @property
+    def smoothing_span(self) -> int:
+        """How many recent batches the smoothed curve averages: a tenth of an epoch, ≥ 10."""
+        return max(10, self._epoch_length() // 10)
+
+    def smooth_curve(self, metric: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(x, y)``: the batches' own values smoothed over ``smoothing_span`` batches.
+
+        See ``smooth``: the average carries on across epochs, it never resets.
+        """
+        x, own = self.batch_curve(metric)
+        return x, smooth(own, self.smoothing_span)
 
     def epoch_curve(self, name: str) -> tuple[list[float], list[float]]:
         """Return ``(x, y)`` of one value per finished epoch (e.g. ``"val_loss"``)."""
@@ -97,6 +150,11 @@ class TrainingHistory:
     def has_validation(self) -> bool:
         """Whether any validation figure has been recorded."""
         return any(self._epoch_points[VALIDATION_PREFIX + m] for m in self.metrics)
+
+    @property
+    def position(self) -> float:
+        """How far training has got, in epochs (2.5: half-way through the third epoch)."""
+        return self.epoch + self.batches_done / self._epoch_length()
 
     @property
     def epoch_fraction(self) -> float:

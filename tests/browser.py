@@ -375,3 +375,39 @@ def screenshot_whole_notebook(page, path: str, file: Path, width: int = 1280) ->
     page.wait_for_timeout(500)
     file.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=file)
+
+
+# Records, in the page, when each LivePlot cell's progress line and figure change while it
+# runs: window.livePlotTimes[cell] is a list of {t, line, image} (t from performance.now(),
+# in ms; image a hash), and window.livePlotImages maps each hash to the image's data URL, so
+# the test can read back which progress each PNG says it shows (its tEXt chunks).
+WATCH_LIVE_PLOT_TIMES = f"""path => {{
+    window.livePlotTimes = [];
+    window.livePlotImages = {{}};
+    const hash = text => {{
+        let h = 5381;
+        for (let i = 0; i < text.length; i += 7) h = (h * 33 + text.charCodeAt(i)) | 0;
+        return text.length + ':' + h;
+    }};
+    const record = () => {{
+        const t = performance.now();
+        const cells = ({PANEL})(path).content.widgets.filter(cell => cell.model.type === 'code'
+            && cell.model.sharedModel.getSource().includes('callbacks=[LivePlot'));
+        cells.forEach((cell, index) => {{
+            if (!cell.node.querySelector('.jp-InputPrompt').textContent.includes('*')) return;
+            const text = cell.node.querySelector(
+                '.jp-OutputArea-output[data-mime-type="text/plain"]');
+            const img = cell.node.querySelector('.jp-OutputArea-output img');
+            const line = text ? text.textContent.trim() : null;
+            const image = img ? hash(img.src) : null;
+            if (img && !(image in window.livePlotImages)) window.livePlotImages[image] = img.src;
+            const times = window.livePlotTimes[index] = window.livePlotTimes[index] || [];
+            const last = times[times.length - 1] || {{}};
+            if (last.line !== line || last.image !== image) times.push({{t, line, image}});
+        }});
+    }};
+    new MutationObserver(record).observe(({PANEL})(path).node, {{
+        subtree: true, childList: true, characterData: true, attributes: true,
+        attributeFilter: ['src'],
+    }});
+}}"""

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_lesson.live_history import TrainingHistory
-from mnist_lesson.live_render import CurvesRenderer, TerminalOutput, Throttle
+from mnist_lesson.live_history import TrainingHistory, smooth
+from mnist_lesson.live_output import TerminalOutput, Throttle
+from mnist_lesson.live_render import CurvesRenderer, column_envelope
 from tests.conftest import REPO_ROOT
 
 VALIDATION_LOGS = [
@@ -21,12 +22,20 @@ VALIDATION_LOGS = [
 ]
 
 
+def running_means(own: np.ndarray) -> np.ndarray:
+    """What Keras reports after each batch of an epoch: the mean of its batches so far."""
+    return np.cumsum(own) / np.arange(1, len(own) + 1)
+
+
 def fill(history: TrainingHistory, epochs: int = 2, steps: int = 4, first_epoch: int = 0):
-    """Feed ``history`` what Keras would report for ``epochs`` × ``steps`` batches."""
+    """Feed ``history`` what Keras would report for ``epochs`` × ``steps`` batches.
+
+    Batch n (counted from 1 over the whole run) has its own loss 1 / n.
+    """
     for epoch in range(first_epoch, epochs):
         history.begin_epoch(epoch)
-        for batch in range(steps):
-            loss = 1.0 / (epoch * steps + batch + 1)
+        own = 1.0 / np.arange(epoch * steps + 1, (epoch + 1) * steps + 1)
+        for batch, loss in enumerate(running_means(own)):
             history.add_batch(epoch, batch, {"loss": loss, "accuracy": 1.0 - loss / 2})
         history.end_epoch(epoch, VALIDATION_LOGS[epoch])
 
@@ -36,17 +45,81 @@ def test_history_puts_batches_at_fractional_epochs_and_validation_at_epoch_ends(
     history.start(epochs=2, steps_per_epoch=4)
     fill(history)
     x, y = history.batch_curve("loss")
-    assert x == [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
-    assert y == pytest.approx([1 / n for n in range(1, 9)])
+    np.testing.assert_allclose(x, [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0])
+    np.testing.assert_allclose(y, [1 / n for n in range(1, 9)])  # each batch's own loss
     assert history.epoch_curve("val_loss") == ([1.0, 2.0], [0.8, 0.45])
     assert history.has_validation
+
+
+def test_each_batch_own_value_is_worked_back_from_keras_running_means_in_any_order():
+    rng = np.random.default_rng(1)
+    own = rng.uniform(0.1, 2.5, size=(3, 7))  # 3 epochs of 7 batches
+    history = TrainingHistory(("loss",))
+    history.start(epochs=3, steps_per_epoch=7)
+    for epoch in range(3):
+        history.begin_epoch(epoch)
+        means = running_means(own[epoch])
+        for batch in rng.permutation(7):  # worker threads may report them out of order
+            history.add_batch(epoch, int(batch), {"loss": means[batch]})
+        history.end_epoch(epoch, {"loss": means[-1]})
+    x, y = history.batch_curve("loss")
+    np.testing.assert_allclose(x, np.arange(1, 22) / 7)
+    np.testing.assert_allclose(y, own.ravel(), rtol=1e-12)
+    # A batch never reported: the next point is the mean of the two, not a wrong value.
+    history = TrainingHistory(("loss",))
+    history.start(epochs=1, steps_per_epoch=7)
+    means = running_means(own[0])
+    for batch in (0, 1, 3, 4, 5, 6):
+        history.add_batch(0, batch, {"loss": means[batch]})
+    x, y = history.batch_curve("loss")
+    np.testing.assert_allclose(y[2], own[0, 2:4].mean())
+    np.testing.assert_allclose(np.delete(y, 2), np.delete(own[0], [2, 3]))
+
+
+def test_smoothing_is_an_exponential_average_that_carries_across_epochs():
+    history = TrainingHistory(("loss",))
+    history.start(epochs=2, steps_per_epoch=20)
+    own = np.r_[np.ones(20), np.zeros(20)]  # loss 1 for the first epoch, 0 for the second
+    for epoch in range(2):
+        history.begin_epoch(epoch)
+        for batch, mean in enumerate(running_means(own[20 * epoch : 20 * epoch + 20])):
+            history.add_batch(epoch, batch, {"loss": mean})
+    span = history.smoothing_span
+    assert span == 10  # a tenth of an epoch, at least 10 batches
+    weight = 2 / (span + 1)
+    # Reference: each value's weight is weight * (1 - weight) ** age, normalised.
+    ages = np.arange(40)[:, None] - np.arange(40)[None, :]
+    weights = np.where(ages >= 0, weight * (1 - weight) ** np.maximum(ages, 0), 0.0)
+    reference = weights @ own / weights.sum(axis=1)
+    _, y = history.smooth_curve("loss")
+    np.testing.assert_allclose(y, reference, rtol=1e-12)
+    # No reset at the epoch boundary: the first batches of epoch 2 still remember epoch 1
+    # (Keras's own running mean restarts there at 0, the saw-tooth the old plot showed).
+    assert y[19] == pytest.approx(1.0) and 0.8 < y[20] < 1 - weight + 1e-9
+    # Weight 1/2: (2 / 2 + 4) / (1/2 + 1); non-finite values add nothing.
+    np.testing.assert_allclose(smooth([np.nan, 2.0, np.inf, 4.0], 3), [np.nan, 2.0, 2.0, 10 / 3])
+
+
+def test_column_envelope_keeps_each_pixel_columns_lowest_and_highest_value():
+    rng = np.random.default_rng(2)
+    x = np.arange(1, 8601) / 860
+    y = rng.random(8600)
+    y[100] = np.nan
+    ex, ey = column_envelope(x, y, columns=300)
+    assert len(ex) <= 600 and (np.diff(ex) >= 0).all()
+    column = np.minimum(((x - x[0]) / (x[-1] - x[0]) * 300).astype(int), 299)
+    for c in (0, 1, 150, 299):  # reference: NumPy's min and max over the column's points
+        inside = (column == c) & np.isfinite(y)
+        assert sorted(ey[ex == x[inside][0]]) == [y[inside].min(), y[inside].max()]
+    few_x, few_y = column_envelope(x[:500], y[:500] + 1, columns=300)  # fewer than 2 a column
+    assert len(few_x) == 499 and np.isfinite(few_y).all()
 
 
 def test_history_learns_the_epoch_length_when_keras_does_not_know_it():
     history = TrainingHistory(("loss",))
     history.start(epochs=2, steps_per_epoch=None)
     fill(history, steps=5)
-    assert history.batch_curve("loss")[0][:5] == [0.2, 0.4, 0.6, 0.8, 1.0]
+    np.testing.assert_allclose(history.batch_curve("loss")[0][:5], [0.2, 0.4, 0.6, 0.8, 1.0])
     assert "batch 5" in history.progress_line()
 
 
@@ -81,7 +154,7 @@ def test_progress_line_says_epoch_percent_speed_and_latest_figures():
 
 def test_throttle_waits_min_interval_and_longer_after_a_slow_action():
     now = [0.0]
-    throttle = Throttle(min_interval=1.0, max_share=0.1, clock=lambda: now[0])
+    throttle = Throttle(min_interval=1.0, max_share=0.1, max_interval=8.0, clock=lambda: now[0])
     assert throttle.ready()
     throttle.run(lambda: None)
     now[0] = 0.99
@@ -100,6 +173,36 @@ def test_throttle_waits_min_interval_and_longer_after_a_slow_action():
     assert throttle.starts == [0.0, 1.0]
 
 
+def simulate_training(throttle: Throttle, now: list[float], draw_cost, seconds: float = 60):
+    """Batches of 50 ms on a fake clock, asking ``throttle`` after each; return the starts."""
+    while now[0] < seconds:
+        now[0] += 0.05
+        if throttle.ready():
+            throttle.run(lambda: now.__setitem__(0, now[0] + draw_cost(len(throttle.starts))))
+    return np.array(throttle.starts)
+
+
+def test_throttle_redraws_at_least_every_2_s_even_when_a_draw_is_slow():
+    now = [0.0]
+    throttle = Throttle(min_interval=1.0, max_share=0.05, max_interval=1.5, clock=lambda: now[0])
+    # Every draw takes 0.3 s: 5% of the time would allow one every 6 s.
+    starts = simulate_training(throttle, now, lambda _: 0.3)
+    gaps = np.diff(starts)
+    assert gaps.max() <= 2.0 and gaps.min() >= 1.0, gaps
+    assert gaps.max() == pytest.approx(1.5, abs=0.051)  # max_interval, at the next batch
+
+
+def test_throttle_keeps_cheap_draws_every_min_interval_and_under_max_share():
+    now = [0.0]
+    throttle = Throttle(min_interval=1.0, max_share=0.05, max_interval=1.5, clock=lambda: now[0])
+    # The first draw is slow (fonts, first layout), the others take 20 ms.
+    starts = simulate_training(throttle, now, lambda index: 0.4 if index == 0 else 0.02)
+    gaps = np.diff(starts)
+    assert gaps[0] == pytest.approx(1.5, abs=0.051)  # the slow one waits max_interval
+    assert gaps[1:].max() <= 1.05 and gaps.min() >= 1.0, gaps
+    assert sum(throttle.costs) / now[0] <= 0.05
+
+
 def test_renderer_updates_the_same_lines_in_place():
     history = TrainingHistory()
     history.start(epochs=2, steps_per_epoch=4)
@@ -111,11 +214,48 @@ def test_renderer_updates_the_same_lines_in_place():
     renderer.update(history)
     assert [list(ax.lines) for ax in renderer.figure.axes] == lines_before
     np.testing.assert_allclose(renderer.validation_lines["accuracy"].get_ydata(), [0.75, 0.88])
+    np.testing.assert_allclose(renderer.train_lines["loss"].get_ydata(), 1 / np.arange(1, 9))
+    np.testing.assert_allclose(
+        renderer.smooth_lines["loss"].get_ydata(), history.smooth_curve("loss")[1]
+    )
     assert renderer.axes["accuracy"].get_ylim() == (0.0, 1.0)
     assert renderer.axes["loss"].get_ylim()[1] >= 1.0  # the first batch's loss is 1.0
-    png = renderer.png()
+    legend = [text.get_text() for text in renderer.axes["loss"].get_legend().texts]
+    assert legend == ["each batch", "smoothed", "validation"]
+    png = renderer.png({"Progress": "epoch 2 of 2"})
     assert png.startswith(b"\x89PNG")
-    assert Image.open(io.BytesIO(png)).size == (800, 288)  # 10 × 3.6 inches at 80 dpi
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (800, 288)  # 10 × 3.6 inches at 80 dpi
+        assert image.text == {"Progress": "epoch 2 of 2"}
+
+
+def test_renderer_redraws_only_the_lines_and_matches_a_full_draw():
+    history = TrainingHistory()
+    history.start(epochs=3, steps_per_epoch=4)
+    renderer = CurvesRenderer(("loss", "accuracy"))
+    fill(history, epochs=1)
+    renderer.update(history)
+    renderer.png()
+    fill(history, epochs=2, first_epoch=1)  # the limits stay; the lines and a dot move
+    renderer.update(history)
+    with Image.open(io.BytesIO(renderer.png())) as image:
+        quick = np.asarray(image.convert("RGB"), dtype=int)
+    assert (renderer.draws, renderer.full_draws) == (2, 1)  # the second drew the lines only
+    # Reference: matplotlib's own full draw of the same figure.
+    buffer = io.BytesIO()
+    renderer.figure.savefig(buffer, format="png")
+    with Image.open(buffer) as image:
+        full = np.asarray(image.convert("RGB"), dtype=int)
+    different = np.abs(quick - full).max(axis=2) > 24
+    # Only where the frame or the legend box meets a line is the order of drawing seen.
+    assert different.mean() < 0.003, different.mean()
+    history.add_batch(2, 0, {"loss": 5.0, "accuracy": 0.5})  # the loss axis must grow
+    renderer.update(history)
+    renderer.png()
+    assert (renderer.draws, renderer.full_draws) == (3, 2)
+    renderer.figure.set_size_inches(8.0, 3.0)  # so must a figure made smaller
+    with Image.open(io.BytesIO(renderer.png())) as image:
+        assert image.size == (640, 240) and renderer.full_draws == 3
 
 
 def test_terminal_output_writes_one_line_per_epoch_when_not_a_tty(tmp_path):
@@ -188,10 +328,12 @@ def test_liveplot_final_figure_holds_every_epoch_and_is_saved_as_png(tmp_path):
         np.testing.assert_allclose(y, keras_history["val_" + metric], rtol=1e-6)
         x, y = live.renderer.train_lines[metric].get_data()
         assert len(x) == 3 * 15 and x[-1] == 3.0
-        # Keras's per-epoch figure is the running mean its last batch reported.
-        np.testing.assert_allclose(y[14::15], keras_history[metric], rtol=1e-5)
+        # Keras's per-epoch figure is the mean over the epoch's batches (all of 32 digits).
+        np.testing.assert_allclose(y.reshape(3, 15).mean(axis=1), keras_history[metric], rtol=1e-5)
     with Image.open(path) as image:
         assert image.format == "PNG" and image.size == (800, 288)
+        assert image.text["Epochs"] == "3.0000"  # the final figure says what it shows
+        assert image.text["Progress"].startswith("epoch 3 of 3 [####################] 100%")
     lines = stream.getvalue().splitlines()
     assert len(lines) == 3 and lines[2].startswith("epoch 3 of 3 [####################] 100%")
     assert "digits/s" in lines[2] and "val_accuracy" in lines[2]
@@ -205,6 +347,21 @@ def test_liveplot_without_validation_data(tmp_path):
     assert len(live.renderer.validation_lines["loss"].get_xdata()) == 0
     assert len(live.renderer.train_lines["loss"].get_xdata()) == 2 * 20
     assert (tmp_path / "curves.png").is_file()
+    legend = [text.get_text() for text in live.renderer.axes["loss"].get_legend().texts]
+    assert legend == ["each batch", "smoothed"]  # no validation entry once an epoch showed none
+
+
+def test_liveplot_shows_the_empty_charts_as_training_begins(tmp_path):
+    from mnist_lesson.live import LivePlot
+
+    path = tmp_path / "curves.png"
+    live = LivePlot(save_path=path, notebook=False, stream=None)
+    live.set_params({"epochs": 2, "steps": 4})
+    live.on_train_begin()
+    assert live.renderer.draws == 1
+    with Image.open(path) as image:
+        assert image.text["Epochs"] == "0.0000"
+        assert image.text["Progress"].startswith("epoch 1 of 2 [....................]   0%")
 
 
 def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -301,7 +458,8 @@ def test_a_liveplot_is_used_for_one_fit_only(tmp_path):
 def test_renderer_keeps_drawing_when_the_loss_diverges():
     history = TrainingHistory(("loss",))
     history.begin_epoch(0)
-    for batch, loss in enumerate([2.0, float("inf"), float("nan"), 3.0]):
+    # Keras's running means; each batch's own loss is then 2, 3, inf and NaN.
+    for batch, loss in enumerate([2.0, 2.5, float("inf"), float("nan")]):
         history.add_batch(0, batch, {"loss": loss})
     renderer = CurvesRenderer(("loss",))
     renderer.update(history)  # must not raise "Axis limits cannot be NaN or Inf"
