@@ -115,6 +115,17 @@ def hint_probes(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return probes
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_NAMES)
+def test_the_lesson_package_is_imported_before_tensorflow(path):
+    # Importing mnist_lesson first keeps TensorFlow's start-up lines out of the page, also
+    # for a learner who skips the setup cell.
+    code = "\n".join(cell.source for cell in read(path).cells[1:] if cell.cell_type == "code")
+    tensorflow = re.search(r"^(import|from) (keras|tensorflow)\b", code, re.M)
+    lesson = re.search(r"^(import|from) mnist_lesson\b", code, re.M)
+    assert lesson is not None
+    assert tensorflow is None or lesson.start() < tensorflow.start(), tensorflow.group()
+
+
 def execute(path: Path, probe_hints: bool = False) -> nbformat.NotebookNode:
     """Run a notebook top to bottom in a fresh kernel; raise on the first error.
 
