@@ -38,7 +38,7 @@ import ipywidgets
 from IPython.display import display
 
 from mnist_lesson.model import build_model
-from mnist_lesson.pad import DrawingPad
+from mnist_lesson.pad.widget import DrawingPad
 
 pad = DrawingPad(build_model())  # untrained: the answer costs the same to compute
 ping = ipywidgets.Button(description="ping")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 CASES = {
     "decode": "from PIL import Image\nImage.open(FOLDER / 'mnist_images.png').load()",
-    "load": "from mnist_lesson.data import MnistData\nMnistData(FOLDER).load()",
+    "load": "from mnist_lesson.data.mnist import MnistData\nMnistData(FOLDER).load()",
 }
 
 
@@ -39,7 +39,7 @@ def child(case: str, folder: Path) -> None:
     import numpy  # noqa: F401  (imports happen before the measurement starts)
     from PIL import Image  # noqa: F401
 
-    import mnist_lesson.data  # noqa: F401
+    import mnist_lesson.data.mnist  # noqa: F401
 
     Path("/proc/self/clear_refs").write_text("5")  # reset the high-water mark
     before = resident_kib("VmRSS")
@@ -76,7 +76,7 @@ def main() -> None:
         child(args.child, folder)
         return
 
-    from mnist_lesson.data import MnistData
+    from mnist_lesson.data.mnist import MnistData
 
     data = MnistData(folder).load()
     pixel_bytes = data.train_images.nbytes + data.test_images.nbytes

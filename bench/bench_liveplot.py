@@ -64,8 +64,8 @@ def main() -> None:
     import keras
     import numpy as np
 
-    from mnist_lesson.data import MnistData
-    from mnist_lesson.live import LivePlot
+    from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.live.callback import LivePlot
     from mnist_lesson.model import build_model, compile_model
 
     sink = install_display_sink()

@@ -28,7 +28,7 @@ def send(canvas, content: dict) -> None:
 def main() -> None:
     """Time pen-up → probabilities shown, and one ``model.predict``, in the same run."""
     args = common.parse_model_args(__doc__.splitlines()[0])
-    from mnist_lesson.pad import DrawingPad
+    from mnist_lesson.pad.widget import DrawingPad
 
     data, model = common.load_data_and_model(args)
     pad = DrawingPad(model)

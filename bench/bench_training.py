@@ -26,10 +26,10 @@ def main() -> None:
 
     import keras
 
-    from mnist_lesson.data import MnistData
-    from mnist_lesson.evaluate import evaluate
+    from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.evaluation import evaluate
     from mnist_lesson.model import build_model, compile_model
-    from mnist_lesson.train import TrainConfig, train_model
+    from mnist_lesson.recipe import TrainConfig, train_model
 
     data = MnistData(sample_folder(arguments.data_folder), seed=0).load()
 

@@ -42,9 +42,9 @@ def load_data_and_model(args: argparse.Namespace):
     Trained means what a learner gets: ``train_model`` with the default ``TrainConfig``
     (augmented, seed 0) on the sample's training split.
     """
-    from mnist_lesson.data import MnistData
-    from mnist_lesson.model import load_model
-    from mnist_lesson.train import TrainConfig, train_model
+    from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.networks import load_model
+    from mnist_lesson.recipe import TrainConfig, train_model
 
     data = MnistData(sample_folder(args.sample), seed=0).load()
     if args.model:

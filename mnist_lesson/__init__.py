@@ -1,26 +1,110 @@
 """mnist-lesson: build, train and use a convolutional network for handwritten digits.
 
-The modules, by role:
+The lessons import what they use from here, ``from mnist_lesson import DrawingPad``. Each
+name is imported from its module only when first asked for, so ``import mnist_lesson`` stays
+instant and imports neither TensorFlow nor matplotlib. ``PUBLIC_NAMES`` says which module
+holds each name; the README lists them with what they are for.
 
-- ``mnist_lesson.data``: download, validate, cache and slice the MNIST sprite; batches.
-- ``mnist_lesson.model``: the lesson's CNN, compiled; saving and loading the trained one.
-- ``mnist_lesson.train``: the lesson's training settings (``TrainConfig``) and ``train_model``.
-- ``mnist_lesson.pen``: digits redrawn with the pad's even pen, mixed into training.
-- ``mnist_lesson.live``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs.
-- ``mnist_lesson.evaluate`` / ``mnist_lesson.inspect``: the numbers behind the views.
-- ``mnist_lesson.viz``: example digits, per-class accuracy, confusion matrix, mistakes,
-  filters and feature maps.
-- ``mnist_lesson.preprocess`` / ``mnist_lesson.pad``: ``to_mnist`` and the drawing pad.
-- ``mnist_lesson.lesson`` / ``mnist_lesson.exercises`` / ``mnist_lesson.colab``: what the
-  notebooks share: fast mode, the saved model, the exercise checks, the Colab setup cell.
-- ``mnist_lesson.tensorflow_logs``: keeps TensorFlow's start-up lines out of the lessons.
+The modules, by role (a subpackage groups the modules of one part):
 
-Import what you need from its module, e.g. ``from mnist_lesson.data import MnistData``.
-TensorFlow is imported only by the modules that need it, so ``import mnist_lesson`` is quick.
+- ``lesson``: fast mode, the data a lesson uses, and the network it loads or trains.
+- ``data/``: MNIST's sprite format, its download, and ``MnistData`` (split and batches).
+- ``model``: the lesson's layers; ``recipe``: how the lesson trains them (``TrainConfig``,
+  ``train_model``), with ``augment`` (shifts and turns) and ``even_pen`` (digits redrawn
+  with the pad's pen); ``networks``: trained networks saved under the name of their origin.
+- ``predict``: the one way to ask a network for probabilities.
+- ``evaluation`` and ``model_insides``: the numbers; ``plots`` draws them (on ``figures``).
+- ``live/``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs.
+- ``pad/``: the drawing pad and ``to_mnist``.
+- ``exercises/``: the checks of each lesson's *Your turn*, one module per lesson.
+- ``colab`` and ``tensorflow_logs``: the setup cell, and TensorFlow's start-up lines hidden.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from mnist_lesson.tensorflow_logs import hide_startup_lines
 
 __version__ = "0.1.0"
+
+# Each public name and the module that holds it, grouped as the lessons meet them.
+PUBLIC_NAMES: dict[str, str] = {
+    # Every lesson: its settings, its data, its network.
+    "set_up_notebook": "colab",
+    "lesson_settings": "lesson",
+    "load_data": "lesson",
+    "load_or_train_model": "lesson",
+    # The data.
+    "MnistData": "data.mnist",
+    "IMAGES_FILE": "data.sprite",
+    "LABELS_FILE": "data.sprite",
+    "IMAGE_SIZE": "data.sprite",
+    "NUM_CLASSES": "data.sprite",
+    # The network, its training, and the saved networks.
+    "build_model": "model",
+    "compile_model": "model",
+    "TrainConfig": "recipe",
+    "train_model": "recipe",
+    "redraw_with_pen": "even_pen",
+    "LivePlot": "live.callback",
+    "NETWORKS": "networks",
+    "save_network": "networks",
+    "load_network": "networks",
+    "save_model": "networks",
+    "load_model": "networks",
+    # Asking the network, and what it got right.
+    "predict_probabilities": "predict",
+    "evaluate": "evaluation",
+    "per_class_table": "plots",
+    "plot_per_class_accuracy": "plots",
+    "plot_confusion_matrix": "plots",
+    "plot_mistakes": "plots",
+    "plot_filters": "plots",
+    "plot_feature_maps": "plots",
+    # The drawing pad.
+    "DrawingPad": "pad.widget",
+    "to_mnist": "pad.preprocess",
+    "shrink_whole_canvas": "pad.preprocess",
+    "render_strokes": "pad.preprocess",
+    # The exercises' checks, lesson by lesson.
+    "check_flat_index": "exercises.data",
+    "check_rarest_digit": "exercises.data",
+    "check_conv_parameters": "exercises.model",
+    "check_dense_parameters": "exercises.model",
+    "check_pool_shape": "exercises.model",
+    "check_cross_entropy": "exercises.compile",
+    "check_untrained_loss": "exercises.compile",
+    "check_sparse_loss": "exercises.compile",
+    "check_steps_per_epoch": "exercises.train",
+    "check_best_epoch": "exercises.train",
+    "check_diagnosis": "exercises.train",
+    "check_hardest_digit": "exercises.evaluate",
+    "check_most_confused": "exercises.evaluate",
+    "check_feature_map_size": "exercises.evaluate",
+    "check_pad_digit": "exercises.draw",
+    "check_digit_box": "exercises.draw",
+}
+
+__all__ = sorted(PUBLIC_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module the first time it is asked for."""
+    module = PUBLIC_NAMES.get(name)
+    if module is None:
+        raise AttributeError(
+            f"module 'mnist_lesson' has no attribute {name!r}; its public names are listed "
+            f"in mnist_lesson.PUBLIC_NAMES and in the README."
+        )
+    value = getattr(importlib.import_module(f"mnist_lesson.{module}"), name)
+    globals()[name] = value  # the next lookup skips this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(PUBLIC_NAMES))
+
 
 hide_startup_lines()  # imports nothing: it acts when TensorFlow is first imported

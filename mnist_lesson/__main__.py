@@ -9,37 +9,29 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
-from mnist_lesson.train import TrainConfig
+from mnist_lesson.networks import network_path, save_model
+from mnist_lesson.recipe import TrainConfig, setting_help
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
+def _whole_number(least: int):
+    """Return an argparse type for whole numbers of at least ``least``."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{text!r} must be at least {least}")
+        return value
 
-# The help of each TrainConfig option (the same words as the comments in train.py).
-_OPTION_HELP = {
-    "epochs": "passes over the training digits",
-    "batch_size": "digits per weight update",
-    "learning_rate": "Adam's starting step size (it decays to 0 along a cosine)",
-    "shift_pixels": "augmentation: largest random shift in pixels (0 turns it off)",
-    "rotation_degrees": "augmentation: largest random turn in degrees (0 turns it off)",
-    "pen_strokes": (
-        "augmentation: the share (0–1) of training digits shown redrawn with an even round "
-        "pen, as digits drawn on the pad look (0 turns it off)"
-    ),
-    "seed": "seeds the weights, the shuffling, the pen widths and the augmentation",
-}
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     train = commands.add_parser(
         "train",
-        help="train the lesson's CNN and save it for the drawing pad",
+        help="train the lesson's CNN with the lesson's recipe and save it",
         description=(
             "Train the lesson's CNN on MNIST with the lesson's settings, print a progress bar, "
             "score it on the test digits and save it, so the drawing-pad notebook can load it "
@@ -60,15 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     defaults = TrainConfig()
     for field in fields(TrainConfig):
-        kind = _positive_int if field.type in (int, "int") else float
-        if field.name == "seed":
-            kind = int
+        whole = field.type in (int, "int")
         train.add_argument(
             "--" + field.name.replace("_", "-"),
-            type=kind,
+            type=_whole_number(0 if field.name == "seed" else 1) if whole else float,
             default=getattr(defaults, field.name),
-            metavar="N" if kind is not float else "X",
-            help=_OPTION_HELP[field.name] + " (default: %(default)s)",
+            metavar="N" if whole else "X",
+            help=setting_help(field.name) + " (default: %(default)s)",
         )
     train.add_argument(
         "--data-folder",
@@ -86,8 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help="where to save the model, ending in .keras (default: data/mnist_cnn.keras "
-        "in a clone of the repository, else the per-user cache folder)",
+        help="where to save the network, ending in .keras (default: command-line.keras in "
+        "the saved networks' folder: data/networks in a clone of the repository)",
+    )
+    train.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a network already saved at the output (without it, the command stops "
+        "before training rather than replace one)",
     )
     train.add_argument(
         "--plot",
@@ -99,23 +95,65 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def train_command(arguments: argparse.Namespace) -> int:
-    """Train, score and save the model as the parsed ``arguments`` say; return the exit code."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
-    config = TrainConfig(**{f.name: getattr(arguments, f.name) for f in fields(TrainConfig)})
-    if arguments.output is not None and arguments.output.suffix != ".keras":
-        raise ValueError(f"--output {arguments.output} must end in .keras, e.g. model.keras.")
-    if arguments.data_folder is not None and not arguments.data_folder.is_dir():
+def _check_output(path: Path, option: str, suffix: str) -> None:
+    """Refuse, before training, an output that could not be written."""
+    if path.suffix != suffix:
+        example = f"{path.stem or 'out'}{suffix}"
+        raise ValueError(f"{option} {path} must end in {suffix}, e.g. {example}.")
+    if path.is_dir():
+        raise ValueError(f"{option} {path} is a folder; give a file name ending in {suffix}.")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(
-            f"--data-folder {arguments.data_folder} does not exist. Give the folder that holds "
-            f"mnist_images.png and mnist_labels_uint8, or leave the option out to download them."
+            f"{option} {path} cannot be written: {folder} is not a folder you can write to. "
+            f"Give a place in your home folder, e.g. {option} ~/{path.name}."
         )
 
-    from mnist_lesson.data import MnistData
-    from mnist_lesson.evaluate import evaluate
-    from mnist_lesson.live import LivePlot
-    from mnist_lesson.model import save_model
-    from mnist_lesson.train import train_model
+
+def check_outputs(arguments: argparse.Namespace) -> Path:
+    """Check every place the command writes to before it trains; return the network's path."""
+    output = arguments.output or network_path("command-line")
+    _check_output(output, "--output", ".keras")
+    if output.is_file() and not arguments.replace:
+        raise ValueError(
+            f"{output} already holds a saved network. Add --replace to replace it, or give "
+            f"another file with --output."
+        )
+    if arguments.plot is not None:
+        _check_output(arguments.plot, "--plot", ".png")
+    if arguments.data_folder is not None and not arguments.data_folder.is_dir():
+        raise ValueError(
+            f"--data-folder {arguments.data_folder} is not a folder. Give the folder that holds "
+            f"mnist_images.png and mnist_labels_uint8, or leave the option out to download them."
+        )
+    return output
+
+
+def _save(model, output: Path) -> Path:
+    """Save the trained network at ``output``; if that fails, in the temporary folder."""
+    try:
+        return save_model(model, output)
+    except OSError as error:
+        fallback = Path(tempfile.gettempdir()) / f"mnist-lesson-{int(time.time())}.keras"
+        path = save_model(model, fallback)
+        raise OSError(
+            f"could not save the network to {output} ({error}); it is saved at {path} "
+            f"instead: move it where you want it."
+        ) from error
+
+
+def train_command(arguments: argparse.Namespace) -> int:
+    """Train, score and save the network as the parsed ``arguments`` say; return the exit code."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
+    config = TrainConfig(**{f.name: getattr(arguments, f.name) for f in fields(TrainConfig)})
+    output = check_outputs(arguments)
+
+    from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.evaluation import evaluate
+    from mnist_lesson.live.callback import LivePlot
+    from mnist_lesson.recipe import train_model
 
     data = MnistData(arguments.data_folder, seed=config.seed).load()
     print(f"Training on {data!r}: {config}")
@@ -126,12 +164,12 @@ def train_command(arguments: argparse.Namespace) -> int:
     model, _ = train_model(data, config, callbacks=[live])
     seconds = time.perf_counter() - started
     accuracy = evaluate(model, data.test_images, data.test_labels).accuracy
-    path = save_model(model, arguments.output)
     print(
         f"Test accuracy {accuracy:.2%} on {len(data.test_images):,} digits after {seconds:.0f} s."
     )
+    path = _save(model, output)
     print(
-        f"Saved the model to {path}"
+        f"Saved the network to {path}"
         + (f" and the curves to {arguments.plot}" if arguments.plot else "")
     )
     return 0

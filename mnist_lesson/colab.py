@@ -31,7 +31,7 @@ import sys
 
 if "google.colab" in sys.modules:
     %pip install --quiet --no-deps "mnist-lesson @ git+{repository}"
-from mnist_lesson.colab import set_up_notebook
+from mnist_lesson import set_up_notebook
 
 set_up_notebook()"""
 

@@ -1,4 +1,4 @@
-"""Where figures show: notebook detection and pyplot-free figures that show as pictures.
+"""Pyplot-free figures that show themselves as pictures wherever IPython displays them.
 
 Figures are made on the Agg canvas without pyplot, so no window opens outside a notebook
 and Jupyter never shows a figure twice (once for pyplot's queue, once as the cell's value).
@@ -11,19 +11,8 @@ whatever matplotlib-inline version is installed and whether or not pyplot was im
 from __future__ import annotations
 
 import io
-import sys
 
 from matplotlib.figure import Figure
-
-
-def running_in_notebook() -> bool:
-    """Return whether this code runs in a Jupyter kernel (Lab, Notebook, VS Code, Colab)."""
-    if "IPython" not in sys.modules:
-        return False
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 class LessonFigure(Figure):

@@ -1,8 +1,9 @@
-"""Plumbing shared by the lesson notebooks: fast mode, the data, and a trained model.
+"""What every lesson notebook shares: fast mode, its data, and a trained network.
 
-Every notebook starts with ``settings = lesson_settings()`` and ``data = load_data()``; the
-later ones get their network from ``load_or_train_model(data)``, so each notebook runs on its
-own after a kernel restart.
+Every notebook starts with ``settings = lesson_settings()`` and ``data = load_data(settings)``;
+the later ones get their network from ``load_or_train_model(data, settings)``, which loads a
+saved one or, when there is none, trains a stand-in with the lesson's recipe, so each
+notebook runs on its own after a kernel restart.
 
 Set ``MNIST_LESSON_FAST=1`` to run the lessons on a small subset for three epochs (CI does,
 so all six notebooks run in a few minutes); by default they are the real lesson.
@@ -10,19 +11,24 @@ so all six notebooks run in a few minutes); by default they are the real lesson.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mnist_lesson.data import MnistData
+from mnist_lesson.data.mnist import MnistData
+from mnist_lesson.recipe import TrainConfig
 
 if TYPE_CHECKING:
     import keras
 
 FAST_ENV = "MNIST_LESSON_FAST"
 SEED = 0
+# The networks a lesson loads, the first saved one first: lesson 4's own, else the one the
+# command line trained (Binder's postBuild does that).
+LESSON_NETWORKS = ("lesson-4", "command-line")
 
 
 @dataclass(frozen=True)
@@ -32,10 +38,25 @@ class LessonSettings:
     fast: bool  # True under MNIST_LESSON_FAST=1: a small subset and 3 epochs, for CI
     num_train: int | None  # training digits to keep; None keeps all 55,000
     num_test: int | None  # test digits to keep; None keeps all 10,000
-    epochs: int  # passes over the training digits in 04_train (and 06_draw's pen training)
-    quick_epochs: int  # passes for the stand-in model when no saved one exists
-    batch_size: int  # digits per weight update
-    seed: int  # seeds the data order and the weights, so the numbers match the prose
+    # The lesson's recipe at this run's length. Lesson 4's own fit takes its epochs, batch
+    # size and seed; lesson 6 and the stand-in network train with all of it.
+    training: TrainConfig
+    stand_in_epochs: int  # passes for the stand-in network when no saved one exists
+
+    @property
+    def epochs(self) -> int:
+        """Passes over the training digits (``training.epochs``)."""
+        return self.training.epochs
+
+    @property
+    def batch_size(self) -> int:
+        """Digits per weight update (``training.batch_size``)."""
+        return self.training.batch_size
+
+    @property
+    def seed(self) -> int:
+        """Seeds the data order and the weights, so the numbers match the prose."""
+        return self.training.seed
 
 
 def is_fast() -> bool:
@@ -55,19 +76,16 @@ def lesson_settings() -> LessonSettings:
             fast=True,
             num_train=2000,
             num_test=500,
-            epochs=3,  # enough for 06_draw's pad to read a drawn 1 and 0 (about 90%)
-            quick_epochs=1,
-            batch_size=64,
-            seed=SEED,
+            # 3 epochs: enough for 06_draw's pad to read a drawn 1 and 0 (about 90%)
+            training=TrainConfig(epochs=3, seed=SEED),
+            stand_in_epochs=1,
         )
     return LessonSettings(
         fast=False,
         num_train=None,
         num_test=None,
-        epochs=10,
-        quick_epochs=1,
-        batch_size=64,
-        seed=SEED,
+        training=TrainConfig(epochs=10, seed=SEED),
+        stand_in_epochs=1,
     )
 
 
@@ -83,50 +101,39 @@ def load_data(settings: LessonSettings | None = None) -> MnistData:
     return data
 
 
-def model_path() -> Path:
-    """Return where 04_train saves the trained model and later notebooks look for it."""
-    from mnist_lesson.model import default_model_path
-
-    return default_model_path()
-
-
 def load_or_train_model(
     data: MnistData | None = None,
     settings: LessonSettings | None = None,
-    path: str | Path | None = None,
+    names: Sequence[str] = LESSON_NETWORKS,
 ) -> keras.Model:
-    """Load the model 04_train saved; if there is none, train a quick one and say so.
+    """Load the first saved network of ``names``; if none is saved, train a stand-in and say so.
 
     Args:
-        data: the loaded digits, used only when a model has to be trained (loaded then
+        data: the loaded digits, used only when a network has to be trained (loaded then
             with ``load_data`` when omitted).
         settings: the lesson settings (``lesson_settings()`` when omitted).
-        path: the saved model (``model_path()`` when omitted).
+        names: saved networks to try, in order (see ``mnist_lesson.networks.NETWORKS``).
     """
-    import keras
-
-    from mnist_lesson.model import build_model, compile_model, load_model
+    from mnist_lesson.evaluation import evaluate
+    from mnist_lesson.networks import load_network, network_path
+    from mnist_lesson.recipe import train_model
 
     settings = settings or lesson_settings()
-    path = Path(path) if path is not None else model_path()
-    if path.is_file():
-        model = load_model(path)  # safe mode, and a clear error for a damaged file
-        print(f"Loaded the trained model from {path}.")
-        return model
+    if any(network_path(name).is_file() for name in names):
+        return load_network(*names)  # safe mode, and a clear error for a damaged file
     if data is None:
         data = load_data(settings)
+    config = dataclasses.replace(settings.training, epochs=settings.stand_in_epochs)
+    looked = " or ".join(str(network_path(name)) for name in names)
     print(
-        f"No saved model at {path} (04_train saves one there), so training a quick one: "
-        f"{settings.quick_epochs} epoch(s) on {len(data.train_images):,} digits."
+        f"No saved network at {looked} (04_train saves one), so training a stand-in with the "
+        f"lesson's recipe: {config.epochs} epoch(s) on {len(data.train_images):,} digits."
     )
     started = time.perf_counter()
-    keras.utils.set_random_seed(settings.seed)
-    model = compile_model(build_model(seed=settings.seed))
-    train = data.dataset("train", settings.batch_size)
-    model.fit(train, epochs=settings.quick_epochs, shuffle=False, verbose=0)
-    _, accuracy = model.evaluate(data.dataset("test", 256), verbose=0)
+    model, _ = train_model(data, config, validate=False)
+    accuracy = evaluate(model, data.test_images, data.test_labels).accuracy
     print(
         f"Trained in {time.perf_counter() - started:.0f} s: {accuracy:.1%} of the test digits "
-        f"right. Run 04_train for the full model."
+        f"right. Run 04_train for the full network."
     )
     return model

@@ -2,20 +2,18 @@
 
 conv (8 filters, 5 × 5) → max-pool → conv (16, 5 × 5) → max-pool → flatten → dense 128 → dense 10
 
-``save_model`` / ``load_model`` keep the trained model in the cache folder, so the drawing
-pad need not retrain.
+How the lesson trains it is ``mnist_lesson.recipe``; where trained ones are kept is
+``mnist_lesson.networks``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import keras
 from keras import layers
 
-from mnist_lesson.sprite import IMAGE_SIZE, NUM_CLASSES
+from mnist_lesson.data.sprite import IMAGE_SIZE, NUM_CLASSES
 
 
 def build_model(
@@ -81,64 +79,3 @@ def compile_model(
         optimizer.learning_rate = learning_rate
     model.compile(optimizer=optimizer, loss=loss, metrics=list(metrics))
     return model
-
-
-MODEL_FILE = "mnist_cnn.keras"
-_HOW_TO_TRAIN = (
-    "Train and save one with `python -m mnist_lesson train` (about half a minute on the "
-    "sample, a few minutes on the full data), or run the training notebook to the end."
-)
-
-
-def default_model_path() -> Path:
-    """Return where the trained lesson model is kept: ``cache_folder() / "mnist_cnn.keras"``."""
-    from mnist_lesson.data import cache_folder
-
-    return cache_folder() / MODEL_FILE
-
-
-def save_model(model: keras.Model, path: str | Path | None = None) -> Path:
-    """Save ``model`` (weights, layers and compile settings) as a ``.keras`` file; return its path.
-
-    Args:
-        model: the trained network.
-        path: where to write it; ``None`` means ``default_model_path()``. The name must end in
-            ``.keras``. The file is written next to its final place and then moved there, so
-            a crash never leaves half a model behind.
-    """
-    path = default_model_path() if path is None else Path(path).expanduser()
-    if path.suffix != ".keras":
-        raise ValueError(
-            f"{path} does not end in .keras; Keras saves whole models only in that format. "
-            f"Use a name such as {path.with_suffix('.keras').name}."
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.stem}.partial.keras")
-    try:
-        model.save(staging)
-        os.replace(staging, path)
-    finally:
-        staging.unlink(missing_ok=True)
-    return path
-
-
-def load_model(path: str | Path | None = None) -> keras.Model:
-    """Load a model saved by ``save_model``, in Keras's safe mode (no arbitrary code runs).
-
-    Args:
-        path: the ``.keras`` file; ``None`` means ``default_model_path()``.
-
-    Raises:
-        RuntimeError: the file is missing or is not a readable Keras model; the message
-            says how to make one.
-    """
-    path = default_model_path() if path is None else Path(path).expanduser()
-    if not path.is_file():
-        raise RuntimeError(f"There is no saved model at {path}. {_HOW_TO_TRAIN}")
-    try:
-        return keras.saving.load_model(path, safe_mode=True)
-    except Exception as error:  # Keras raises many kinds for a damaged file.
-        raise RuntimeError(
-            f"{path} is not a readable Keras model ({type(error).__name__}: {error}). The file "
-            f"is damaged or was not written by save_model: delete it. {_HOW_TO_TRAIN}"
-        ) from error

@@ -21,7 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MISSING_DIGITS = (
     f"needs {SAMPLE_DIGITS:,} real MNIST digits. Either set {SAMPLE_ENV} to a folder with "
     f"the 10,000-digit sample sprite (.ci/run uses ../shared/mnist-sample), or download the "
-    f"lesson's data once (about 10 MB, into data/): python -c \"from mnist_lesson.data "
+    f"lesson's data once (about 10 MB, into data/): python -c \"from mnist_lesson.data.mnist "
     f'import MnistData; MnistData().load()"; the tests then use its first {SAMPLE_DIGITS:,} '
     f"digits."
 )
@@ -36,8 +36,8 @@ def sample_folder() -> Path | None:
     test run into a temporary folder; else None, and the tests that need digits skip with
     ``MISSING_DIGITS``.
     """
-    from mnist_lesson.data import DATA_ENV, cache_folder
-    from mnist_lesson.sprite import IMAGES_FILE, LABELS_FILE, read_sprite, write_sprite
+    from mnist_lesson.data.mnist import DATA_ENV, cache_folder
+    from mnist_lesson.data.sprite import IMAGES_FILE, LABELS_FILE, read_sprite, write_sprite
 
     named = os.environ.get(SAMPLE_ENV)
     if named:
@@ -68,7 +68,7 @@ def sample_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_data(sample_dir):
     """The sample loaded into ``MnistData`` (8,461 train / 1,539 test digits)."""
-    from mnist_lesson.data import MnistData
+    from mnist_lesson.data.mnist import MnistData
 
     return MnistData(sample_dir, seed=0).load()
 
@@ -96,7 +96,7 @@ def random_digits(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture
 def tiny_sprite(tmp_path) -> tuple[Path, np.ndarray, np.ndarray]:
     """A 65-digit sprite written by the tests: ``(folder, images, labels)``."""
-    from mnist_lesson.sprite import write_sprite
+    from mnist_lesson.data.sprite import write_sprite
 
     images, labels = random_digits(65)
     return write_sprite(images, labels, tmp_path / "sprite"), images, labels

@@ -361,11 +361,11 @@ ZERO = [  # a closed loop
 
 @pytest.fixture
 def trained_model_in_lessons(lessons, quick_model):
-    """Put a properly trained model where lesson 6 and the app load it from."""
-    from mnist_lesson.model import save_model
+    """Put a properly trained network where lesson 6 and the app load it from (lesson 4's)."""
+    from mnist_lesson.networks import save_model
 
     server, _ = lessons
-    return save_model(quick_model, server.root / "data" / "mnist_cnn.keras")
+    return save_model(quick_model, server.root / "data" / "networks" / "lesson-4.keras")
 
 
 def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, page):
@@ -461,7 +461,7 @@ def test_06_every_pad_works_after_run_all_a_reload_and_in_a_second_tab(
     """Run All leaves a live pad in each pad cell; the pads go on working after a reload and
     in a second tab of the same browser, with no cell re-run: the reloaded page's canvas
     asks the kernel for a repaint, and every batch the pad sends names its canvas, so the
-    new page's canvas manager draws it (``mnist_lesson/pad_canvas.py``).
+    new page's canvas manager draws it (``mnist_lesson/pad/canvas.py``).
     """
     server, _ = lessons
     notebook = "notebooks/06_draw.ipynb"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mnist_lesson import data as data_module
-from mnist_lesson.data import DATA_ENV, MnistData, find_sprite
-from mnist_lesson.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError, write_sprite
+from mnist_lesson.data import mnist as data_module
+from mnist_lesson.data.mnist import DATA_ENV, MnistData, find_sprite
+from mnist_lesson.data.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError, write_sprite
 from tests.conftest import random_digits
 
 
@@ -27,10 +27,21 @@ def test_real_sample_splits_8461_train_1539_test(sample_data):
     assert len(sample_data.test_images) == 1539 == len(sample_data.test_labels)
 
 
+def first_batch(dataset):
+    """Return the first ``(images, labels)`` batch of a dataset as NumPy arrays."""
+    images, labels = next(iter(dataset))
+    return images.numpy(), labels.numpy()
+
+
+def one_pass(dataset) -> np.ndarray:
+    """Return every image of one pass over a dataset, in the order served."""
+    return np.concatenate([images.numpy() for images, _ in dataset])
+
+
 def test_batches_are_scaled_floats_with_matching_one_hot_labels(tiny_sprite):
     folder, images, labels = tiny_sprite
     data = MnistData(folder, seed=3).load()
-    batch_images, batch_labels = data.next_train_batch(20)
+    batch_images, batch_labels = first_batch(data.dataset("train", 20))
     assert batch_images.shape == (20, 28, 28, 1) and batch_images.dtype == np.float32
     assert batch_labels.shape == (20, 10) and batch_labels.dtype == np.float32
     # Each batch digit is some training digit / 255, with that digit's label.
@@ -43,7 +54,7 @@ def test_batches_are_scaled_floats_with_matching_one_hot_labels(tiny_sprite):
 def test_one_pass_of_batches_sees_every_training_digit_once(tiny_sprite):
     folder, images, _ = tiny_sprite
     data = MnistData(folder, seed=0).load()
-    seen = np.concatenate([data.next_train_batch(11)[0] for _ in range(5)])  # 55 digits
+    seen = one_pass(data.dataset("train", 11))  # 55 digits in 5 batches
     order = np.lexsort(seen.reshape(55, -1).T)
     expected = images[:55].astype(np.float32) / 255
     np.testing.assert_array_equal(seen[order], expected[np.lexsort(expected.reshape(55, -1).T)])
@@ -51,28 +62,28 @@ def test_one_pass_of_batches_sees_every_training_digit_once(tiny_sprite):
     assert not np.array_equal(seen, expected)
 
 
-def test_batches_wrap_around_and_same_seed_gives_same_batches(tiny_sprite):
+def test_each_pass_reshuffles_and_the_same_seed_gives_the_same_passes(tiny_sprite):
     folder, _, _ = tiny_sprite
-    first = MnistData(folder, seed=7).load()
-    second = MnistData(folder, seed=7).load()
-    for _ in range(3):  # 3 × 25 > 10 test digits: wraps and reshuffles
-        a, b = first.next_test_batch(25), second.next_test_batch(25)
-        np.testing.assert_array_equal(a[0], b[0])
-        assert a[0].shape == (25, 28, 28, 1)
-    other = MnistData(folder, seed=8).load()
-    assert not np.array_equal(other.next_train_batch(55)[0], first.next_train_batch(55)[0])
+    first = MnistData(folder, seed=7).load().dataset("train", 25)
+    second = MnistData(folder, seed=7).load().dataset("train", 25)
+    passes = [one_pass(first) for _ in range(2)]
+    np.testing.assert_array_equal(passes[0], one_pass(second))
+    np.testing.assert_array_equal(passes[1], one_pass(second))
+    assert not np.array_equal(passes[0], passes[1])  # a new order every epoch
+    other = MnistData(folder, seed=8).load().dataset("train", 25)
+    assert not np.array_equal(one_pass(other), passes[0])
 
 
-@pytest.mark.parametrize("batch_size", [0, -3, 2.5, "64"])
+@pytest.mark.parametrize("batch_size", [0, -3, 2.5, "64", True])
 def test_bad_batch_size_is_refused(tiny_sprite, batch_size):
     data = MnistData(tiny_sprite[0]).load()
     with pytest.raises(ValueError, match="batch_size"):
-        data.next_train_batch(batch_size)
+        data.dataset("train", batch_size)
 
 
 def test_using_data_before_load_says_to_call_load():
     with pytest.raises(RuntimeError, match=r"load\(\)"):
-        MnistData().next_train_batch(4)
+        MnistData().dataset("train", 4)
 
 
 def test_dataset_yields_float_batches_of_the_whole_split(tiny_sprite):

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_lesson import data as data_module
-from mnist_lesson.data import DATA_ENV, MnistData
-from mnist_lesson.download import download_sprite
-from mnist_lesson.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError
+from mnist_lesson.data import mnist as data_module
+from mnist_lesson.data.download import download_sprite
+from mnist_lesson.data.mnist import DATA_ENV, MnistData
+from mnist_lesson.data.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError
 
 
 class SpriteServer:
@@ -194,7 +194,7 @@ def test_a_trickling_server_meets_the_deadline_and_the_bar_moves_by_bytes(
 
 @pytest.mark.parametrize("how", ["endless body", "announced size"])
 def test_a_body_larger_than_the_format_allows_is_refused_at_once(server, cache, how):
-    from mnist_lesson.download import MAX_BYTES
+    from mnist_lesson.data.download import MAX_BYTES
 
     if how == "endless body":
         server.endless.add(LABELS_FILE)
@@ -208,7 +208,7 @@ def test_a_body_larger_than_the_format_allows_is_refused_at_once(server, cache, 
 def test_temporary_folders_of_killed_downloads_are_cleaned_once_surely_dead(server, cache):
     import os
 
-    from mnist_lesson.download import STALE_STAGING_SECONDS
+    from mnist_lesson.data.download import STALE_STAGING_SECONDS
 
     cache.mkdir()
     dead, alive = cache / ".download-killed", cache / ".download-running"

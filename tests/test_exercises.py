@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from mnist_lesson import exercises
-from mnist_lesson.exercises import NOT_ANSWERED, Feedback
+import mnist_lesson as lessons
+from mnist_lesson.exercises.feedback import NOT_ANSWERED, Feedback
 
 
 def assert_passes(feedback: Feedback) -> None:
@@ -29,24 +29,24 @@ def assert_fails_with_hint(feedback: Feedback, hint_words: str) -> None:
 
 def test_flat_index_matches_numpy_ravel():
     reference = np.ravel_multi_index((10, 5), (28, 28))  # 285
-    assert_passes(exercises.check_flat_index(reference))
-    assert_passes(exercises.check_flat_index(np.int64(reference)))
-    assert_fails_with_hint(exercises.check_flat_index(5 * 28 + 10), "skip 10 whole rows")
-    assert_fails_with_hint(exercises.check_flat_index("285 please"), "row × 28")
+    assert_passes(lessons.check_flat_index(reference))
+    assert_passes(lessons.check_flat_index(np.int64(reference)))
+    assert_fails_with_hint(lessons.check_flat_index(5 * 28 + 10), "skip 10 whole rows")
+    assert_fails_with_hint(lessons.check_flat_index("285 please"), "row × 28")
 
 
 def test_rarest_digit_from_a_numpy_count():
     classes = np.repeat(np.arange(10), [50, 40, 30, 20, 60, 5, 70, 80, 90, 99])
     one_hot = np.eye(10, dtype=np.uint8)[classes]
-    assert_passes(exercises.check_rarest_digit(5, one_hot))
-    assert "5 examples" in exercises.check_rarest_digit(5, one_hot).message
-    assert_passes(exercises.check_rarest_digit(5, classes))  # class numbers work too
-    assert_fails_with_hint(exercises.check_rarest_digit(1, one_hot), ".argmin()")
+    assert_passes(lessons.check_rarest_digit(5, one_hot))
+    assert "5 examples" in lessons.check_rarest_digit(5, one_hot).message
+    assert_passes(lessons.check_rarest_digit(5, classes))  # class numbers work too
+    assert_fails_with_hint(lessons.check_rarest_digit(1, one_hot), ".argmin()")
 
 
 def test_rarest_digit_on_the_real_sample(sample_data):
     reference = int(np.bincount(sample_data.train_labels.argmax(axis=1)).argmin())
-    assert_passes(exercises.check_rarest_digit(reference, sample_data.train_labels))
+    assert_passes(lessons.check_rarest_digit(reference, sample_data.train_labels))
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_conv_parameters_match_keras(kernel_size, in_channels, filters):
     layer = layers.Conv2D(filters, kernel_size)
     layer.build((None, 28, 28, in_channels))
     reference = layer.count_params()
-    check = exercises.check_conv_parameters
+    check = lessons.check_conv_parameters
     assert_passes(check(reference, kernel_size, in_channels, filters))
     wrong = reference - filters  # forgot the biases
     assert_fails_with_hint(check(wrong, kernel_size, in_channels, filters), "one bias")
@@ -70,8 +70,8 @@ def test_dense_parameters_match_keras(inputs, units):
 
     layer = layers.Dense(units)
     layer.build((None, inputs))
-    assert_passes(exercises.check_dense_parameters(layer.count_params(), inputs, units))
-    assert_fails_with_hint(exercises.check_dense_parameters(inputs * units, inputs, units), "bias")
+    assert_passes(lessons.check_dense_parameters(layer.count_params(), inputs, units))
+    assert_fails_with_hint(lessons.check_dense_parameters(inputs * units, inputs, units), "bias")
 
 
 def test_pool_shape_matches_a_keras_model():
@@ -82,10 +82,10 @@ def test_pool_shape_matches_a_keras_model():
         [keras.Input((28, 28, 1)), layers.Conv2D(16, 5), layers.MaxPooling2D(2, strides=2)]
     )
     reference = model.output_shape[1:]  # (12, 12, 16)
-    assert_passes(exercises.check_pool_shape(reference, filters=16, kernel_size=5))
-    assert_passes(exercises.check_pool_shape(list(reference), filters=16, kernel_size=5))
-    assert_fails_with_hint(exercises.check_pool_shape((24, 24, 16), 16, 5), "pooling by 2")
-    assert_fails_with_hint(exercises.check_pool_shape(12, 16, 5), "(height, width, channels)")
+    assert_passes(lessons.check_pool_shape(reference, filters=16, kernel_size=5))
+    assert_passes(lessons.check_pool_shape(list(reference), filters=16, kernel_size=5))
+    assert_fails_with_hint(lessons.check_pool_shape((24, 24, 16), 16, 5), "pooling by 2")
+    assert_fails_with_hint(lessons.check_pool_shape(12, 16, 5), "(height, width, channels)")
 
 
 def test_cross_entropy_matches_keras():
@@ -94,7 +94,7 @@ def test_cross_entropy_matches_keras():
     probabilities = np.array([0.02, 0.01, 0.05, 0.02, 0.1, 0.02, 0.03, 0.6, 0.05, 0.1])
     label = np.eye(10)[7]
     reference = float(keras.losses.CategoricalCrossentropy()(label[None], probabilities[None]))
-    check = exercises.check_cross_entropy
+    check = lessons.check_cross_entropy
     assert_passes(check(reference, probabilities, label))
     assert_passes(check(round(reference, 4), probabilities, label))
     assert_fails_with_hint(check(math.log(0.6), probabilities, label), "minus its natural")
@@ -102,31 +102,31 @@ def test_cross_entropy_matches_keras():
 
 
 def test_untrained_loss_is_log_of_the_class_count():
-    assert_passes(exercises.check_untrained_loss(-math.log(1 / 4), num_classes=4))
-    assert_passes(exercises.check_untrained_loss(2.303))
-    assert_fails_with_hint(exercises.check_untrained_loss(0.25, num_classes=4), "1/4")
+    assert_passes(lessons.check_untrained_loss(-math.log(1 / 4), num_classes=4))
+    assert_passes(lessons.check_untrained_loss(2.303))
+    assert_fails_with_hint(lessons.check_untrained_loss(0.25, num_classes=4), "1/4")
 
 
 def test_sparse_loss_name_is_one_keras_knows():
     import keras
 
     assert keras.losses.get("sparse_categorical_crossentropy")  # the reference name exists
-    assert_passes(exercises.check_sparse_loss("sparse_categorical_crossentropy"))
-    assert_passes(exercises.check_sparse_loss("Sparse categorical crossentropy"))
-    assert_fails_with_hint(exercises.check_sparse_loss("categorical_crossentropy"), "sparse")
+    assert_passes(lessons.check_sparse_loss("sparse_categorical_crossentropy"))
+    assert_passes(lessons.check_sparse_loss("Sparse categorical crossentropy"))
+    assert_fails_with_hint(lessons.check_sparse_loss("categorical_crossentropy"), "sparse")
 
 
 def test_steps_per_epoch_is_rounded_up():
-    assert_passes(exercises.check_steps_per_epoch(len(range(0, 55000, 512)), 55000, 512))
-    assert_fails_with_hint(exercises.check_steps_per_epoch(55000 // 512, 55000, 512), "round up")
+    assert_passes(lessons.check_steps_per_epoch(len(range(0, 55000, 512)), 55000, 512))
+    assert_fails_with_hint(lessons.check_steps_per_epoch(55000 // 512, 55000, 512), "round up")
 
 
 def test_best_epoch_counts_from_one():
     logs = {"loss": [0.9, 0.5, 0.3, 0.2], "val_loss": [0.8, 0.45, 0.5, 0.6]}
-    assert_passes(exercises.check_best_epoch(2, logs))
-    assert_fails_with_hint(exercises.check_best_epoch(1, logs), "epochs count from 1")
+    assert_passes(lessons.check_best_epoch(2, logs))
+    assert_fails_with_hint(lessons.check_best_epoch(1, logs), "epochs count from 1")
     with pytest.raises(ValueError, match="validation_data"):
-        exercises.check_best_epoch(1, {"loss": [0.5]})
+        lessons.check_best_epoch(1, {"loss": [0.5]})
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_best_epoch_counts_from_one():
     ],
 )
 def test_diagnosis(train_accuracy, validation_accuracy, right, wrong):
-    check = exercises.check_diagnosis
+    check = lessons.check_diagnosis
     assert_passes(check(right, train_accuracy, validation_accuracy))
     assert_fails_with_hint(check(wrong, train_accuracy, validation_accuracy), "big gap")
 
@@ -146,11 +146,11 @@ def test_diagnosis(train_accuracy, validation_accuracy, right, wrong):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: exercises.check_flat_index(None),
-        lambda: exercises.check_pool_shape(None),
-        lambda: exercises.check_cross_entropy(None, np.full(10, 0.1), np.eye(10)[0]),
-        lambda: exercises.check_sparse_loss(None),
-        lambda: exercises.check_diagnosis(None, 0.9, 0.9),
+        lambda: lessons.check_flat_index(None),
+        lambda: lessons.check_pool_shape(None),
+        lambda: lessons.check_cross_entropy(None, np.full(10, 0.1), np.eye(10)[0]),
+        lambda: lessons.check_sparse_loss(None),
+        lambda: lessons.check_diagnosis(None, 0.9, 0.9),
     ],
 )
 def test_an_unanswered_exercise_asks_for_an_answer(call):

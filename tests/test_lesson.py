@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from mnist_lesson import lesson
-from mnist_lesson.data import DATA_ENV, MnistData
+from mnist_lesson.data.mnist import DATA_ENV, MnistData
+from mnist_lesson.networks import NETWORKS_ENV
 
 
 @pytest.mark.parametrize(
@@ -43,23 +44,12 @@ def test_fast_mode_loads_the_first_digits_of_each_split(monkeypatch, sample_dir,
         data.train_images, sample_data.train_images[: settings.num_train]
     )
     np.testing.assert_array_equal(data.test_labels, sample_data.test_labels[: settings.num_test])
-    images, labels = data.next_train_batch(settings.num_train)  # one pass covers the subset
+    images, labels = next(iter(data.dataset("train", settings.num_train)))  # the whole subset
+    images, labels = images.numpy(), labels.numpy()
     pixel_sums = np.sort(images.reshape(len(images), -1).sum(axis=1) * 255)
     reference = np.sort(data.train_images.reshape(len(images), -1).sum(axis=1))
     np.testing.assert_allclose(pixel_sums, reference, rtol=1e-5)
     assert labels.sum(axis=0).tolist() == data.train_labels.sum(axis=0).tolist()
-
-
-def test_subset_restarts_the_seeded_batches(tiny_sprite):
-    folder, images, _ = tiny_sprite
-    data = MnistData(folder, seed=3).load()
-    data.next_train_batch(7)
-    data.subset(20, 5)
-    fresh = MnistData(folder, seed=3).load().subset(20, 5)
-    np.testing.assert_array_equal(data.next_train_batch(20)[0], fresh.next_train_batch(20)[0])
-    picked, _ = data.next_test_batch(5)
-    expected = np.sort((images[55:60].reshape(5, -1) / 255.0).astype(np.float32), axis=0)
-    np.testing.assert_array_equal(np.sort(picked.reshape(5, -1), axis=0), expected)
 
 
 @pytest.mark.parametrize(("num_train", "num_test"), [(0, 5), (56, 5), (10, 11), (2.5, 1)])
@@ -69,11 +59,16 @@ def test_subset_rejects_impossible_sizes(tiny_sprite, num_train, num_test):
         data.subset(num_train, num_test)
 
 
-def test_a_saved_model_is_loaded(tmp_path, quick_model, sample_data, capsys):
-    path = tmp_path / "mnist_cnn.keras"
-    quick_model.save(path)
-    model = lesson.load_or_train_model(sample_data, path=path)
-    assert "Loaded the trained model" in capsys.readouterr().out
+def test_a_saved_network_is_loaded_lesson_4s_first(
+    tmp_path, monkeypatch, quick_model, sample_data, capsys
+):
+    monkeypatch.setenv(NETWORKS_ENV, str(tmp_path))
+    quick_model.save(tmp_path / "command-line.keras")
+    lesson.load_or_train_model(sample_data)
+    assert capsys.readouterr().out.startswith("Loaded the network `python -m mnist_lesson")
+    quick_model.save(tmp_path / "lesson-4.keras")
+    model = lesson.load_or_train_model(sample_data)
+    assert capsys.readouterr().out.startswith("Loaded lesson 4's network (Keras's own fit)")
     digits = sample_data.test_images[:32].astype("float32") / 255
     np.testing.assert_allclose(model(digits).numpy(), quick_model(digits).numpy(), atol=1e-6)
 
@@ -86,10 +81,12 @@ def test_without_a_saved_model_a_quick_one_is_trained_and_said_so(
     monkeypatch.setenv(DATA_ENV, str(sample_dir))
     settings = lesson.lesson_settings()
     data = lesson.load_data(settings)
-    model = lesson.load_or_train_model(data, settings, path=tmp_path / "missing.keras")
+    monkeypatch.setenv(NETWORKS_ENV, str(tmp_path / "networks"))
+    model = lesson.load_or_train_model(data, settings)
     out = capsys.readouterr().out
-    assert "No saved model at" in out and "training a quick one" in out
-    assert not (tmp_path / "missing.keras").exists()  # a stand-in is never saved
+    assert f"No saved network at {tmp_path / 'networks' / 'lesson-4.keras'} or " in out
+    assert "training a stand-in with the lesson's recipe: 1 epoch(s) on 2,000 digits" in out
+    assert not (tmp_path / "networks").exists()  # a stand-in is never saved
     digits = data.test_images.astype("float32") / 255
     accuracy = np.mean(model(digits).numpy().argmax(1) == data.test_labels.argmax(1))
     assert accuracy > 0.5  # one epoch on 2,000 digits: far better than guessing (10%)

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_lesson.live_history import TrainingHistory, smooth
-from mnist_lesson.live_output import TerminalOutput, Throttle
-from mnist_lesson.live_render import CurvesRenderer, column_envelope
+from mnist_lesson.live.history import TrainingHistory, smooth
+from mnist_lesson.live.output import TerminalOutput, Throttle
+from mnist_lesson.live.render import CurvesRenderer, column_envelope
 from tests.conftest import REPO_ROOT
 
 VALIDATION_LOGS = [
@@ -304,7 +304,7 @@ def tiny_fit(callback, epochs=3, validation=True, sleep=0.0):
 
 
 def test_liveplot_redraws_during_fit_but_never_faster_than_the_throttle(tmp_path):
-    from mnist_lesson.live import LivePlot
+    from mnist_lesson.live.callback import LivePlot
 
     live = LivePlot(min_interval=0.1, max_share=0.5, notebook=False, stream=None)
     live.output.path = tmp_path / "curves.png"  # draw (and save) as it goes
@@ -316,7 +316,7 @@ def test_liveplot_redraws_during_fit_but_never_faster_than_the_throttle(tmp_path
 
 
 def test_liveplot_final_figure_holds_every_epoch_and_is_saved_as_png(tmp_path):
-    from mnist_lesson.live import LivePlot
+    from mnist_lesson.live.callback import LivePlot
 
     stream = io.StringIO()
     path = tmp_path / "plots" / "curves.png"
@@ -340,7 +340,7 @@ def test_liveplot_final_figure_holds_every_epoch_and_is_saved_as_png(tmp_path):
 
 
 def test_liveplot_without_validation_data(tmp_path):
-    from mnist_lesson.live import LivePlot
+    from mnist_lesson.live.callback import LivePlot
 
     live = LivePlot(save_path=tmp_path / "curves.png", notebook=False, stream=None)
     tiny_fit(live, epochs=2, validation=False)
@@ -352,7 +352,7 @@ def test_liveplot_without_validation_data(tmp_path):
 
 
 def test_liveplot_shows_the_empty_charts_as_training_begins(tmp_path):
-    from mnist_lesson.live import LivePlot
+    from mnist_lesson.live.callback import LivePlot
 
     path = tmp_path / "curves.png"
     live = LivePlot(save_path=path, notebook=False, stream=None)
@@ -377,7 +377,7 @@ def test_liveplot_opens_no_window_outside_a_notebook(tmp_path):
     # Its figure is on the Agg canvas and unknown to pyplot, so no GUI backend can show it.
     path = tmp_path / "curves.png"
     result = run_python(
-        "from mnist_lesson.live import LivePlot\n"
+        "from mnist_lesson.live.callback import LivePlot\n"
         f"live = LivePlot(save_path={str(path)!r}, stream=None)\n"
         "live.set_params({'epochs': 1, 'steps': 2}); live.on_train_begin()\n"
         "live.on_epoch_begin(0); live.on_train_batch_end(0, {'loss': 1.0, 'accuracy': 0.5})\n"
@@ -401,7 +401,7 @@ def test_liveplot_in_a_notebook_keeps_one_updated_image_in_the_saved_notebook(tm
 import time
 import keras
 import numpy as np
-from mnist_lesson.live import LivePlot
+from mnist_lesson.live.callback import LivePlot
 
 x = np.random.default_rng(0).random((640, 8), dtype=np.float32)
 y = keras.utils.to_categorical((x.sum(axis=1) > 4).astype(int), 2)
@@ -435,7 +435,7 @@ class FakeTerminal(io.StringIO):
 
 
 def test_liveplot_on_a_terminal_leaves_the_cursor_on_a_new_line(tmp_path):
-    from mnist_lesson.live import LivePlot
+    from mnist_lesson.live.callback import LivePlot
 
     terminal = FakeTerminal()
     live = LivePlot(save_path=tmp_path / "curves.png", notebook=False, stream=terminal)
@@ -447,7 +447,7 @@ def test_liveplot_on_a_terminal_leaves_the_cursor_on_a_new_line(tmp_path):
 
 
 def test_a_liveplot_is_used_for_one_fit_only(tmp_path):
-    from mnist_lesson.live import LivePlot
+    from mnist_lesson.live.callback import LivePlot
 
     live = LivePlot(notebook=False, stream=None)
     tiny_fit(live, epochs=1)

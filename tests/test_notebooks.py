@@ -212,15 +212,18 @@ def test_all_six_lessons_run_in_order_in_fast_mode(lesson_environment):
         r"untrained: loss ([\d.]+), accuracy ([\d.]+)%", outputs["03_compile"]
     ).groups()
     assert abs(float(loss) - math.log(10)) < 0.3 and float(accuracy) < 25  # "near guessing"
-    # 04 saved the model into the copy's data folder; 05 and 06 loaded it.
-    assert (lesson_environment / "data" / "mnist_cnn.keras").is_file()
+    # 04 saved its network into the copy's data folder; 05 and 06 loaded it, and said so;
+    # 06 saved its own beside it, leaving lesson 4's as it was.
+    networks = lesson_environment / "data" / "networks"
+    assert sorted(path.name for path in networks.iterdir()) == ["lesson-4.keras", "lesson-6.keras"]
     for name in ("05_evaluate", "06_draw"):
-        assert "Loaded the trained model" in outputs[name]
+        assert "Loaded lesson 4's network (Keras's own fit), saved 20" in outputs[name]
+    assert "Saved lesson 6's pen-trained network" in outputs["06_draw"]
     assert sorted((REPO_ROOT / "data").iterdir()) == repo_data_before
 
 
 @pytest.mark.slow
 def test_a_later_lesson_runs_alone_and_trains_a_stand_in_model(lesson_environment):
     out = printed(execute(lesson_environment / "notebooks" / "05_evaluate.ipynb"))
-    assert "No saved model at" in out and "training a quick one" in out
+    assert "No saved network at" in out and "training a stand-in" in out
     assert list((lesson_environment / "data").iterdir()) == []  # nothing saved

@@ -18,9 +18,9 @@ from ipycanvas.canvas import COMMANDS
 from ipywidgets import Widget
 from ipywidgets.widgets.widget import _instances
 
-from mnist_lesson.pad import DrawingPad
-from mnist_lesson.pad_view import HINT, png_bytes
-from mnist_lesson.preprocess import PEN_WIDTH, to_mnist
+from mnist_lesson.pad.prediction_view import HINT, png_bytes
+from mnist_lesson.pad.preprocess import PEN_WIDTH, to_mnist
+from mnist_lesson.pad.widget import DrawingPad
 from tests.test_preprocess import reference_strokes
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from mnist_lesson.preprocess import ink_fraction, render_strokes, shrink_whole_canvas, to_mnist
+from mnist_lesson.pad.preprocess import ink_fraction, render_strokes, shrink_whole_canvas, to_mnist
 
 
 def reference_strokes(strokes, size=280, pen_width=12.0) -> np.ndarray:
@@ -140,22 +140,3 @@ def test_ink_of_rgb_is_its_brightness():
     rgb = np.zeros((2, 2, 3), np.uint8)
     rgb[0, 0] = 255
     np.testing.assert_allclose(ink_fraction(rgb), [[1, 0], [0, 0]], atol=1e-6)
-
-
-def test_the_before_and_after_figure_shows_both_images():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from mnist_lesson.pad_view import plot_preprocessing
-
-    image = render_strokes(SEVEN)
-    figure = plot_preprocessing(image)
-    left, right = figure.axes
-    np.testing.assert_array_equal(left.images[0].get_array(), image)
-    np.testing.assert_allclose(right.images[0].get_array(), to_mnist(image))
-    plt.close(figure)
-    empty = plot_preprocessing(np.zeros((280, 280), np.uint8))
-    assert "empty" in empty.axes[1].texts[0].get_text()
-    plt.close(empty)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_lesson.sprite import (
+from mnist_lesson.data.sprite import (
     IMAGES_FILE,
     LABELS_FILE,
     MnistDataError,

@@ -1,4 +1,4 @@
-"""Training: settings, augmentation, saved models and the command line."""
+"""Training: the recipe's settings, augmentation, and the command line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from mnist_lesson.train import TrainConfig
+from mnist_lesson.recipe import TrainConfig
 from tests.conftest import REPO_ROOT
 
 
@@ -22,6 +22,7 @@ from tests.conftest import REPO_ROOT
         ({"shift_pixels": -1}, "shift_pixels must be between 0"),
         ({"rotation_degrees": 180}, "rotation_degrees must be between 0"),
         ({"pen_strokes": 1.5}, "pen_strokes must be between 0"),
+        ({"seed": -1}, "seed must be a whole number of at least 0, not -1"),
     ],
 )
 def test_config_names_a_bad_setting(change, message):
@@ -40,7 +41,7 @@ def digits(count: int = 4) -> np.ndarray:
 
 
 def test_a_whole_pixel_shift_moves_the_digit_exactly():
-    from mnist_lesson.train import move_digits
+    from mnist_lesson.augment import move_digits
 
     images = digits()
     zeros = np.zeros(len(images), np.float32)
@@ -51,7 +52,7 @@ def test_a_whole_pixel_shift_moves_the_digit_exactly():
 
 
 def test_a_quarter_turn_matches_numpy_rot90():
-    from mnist_lesson.train import move_digits
+    from mnist_lesson.augment import move_digits
 
     images = digits()
     zeros = np.zeros(len(images), np.float32)
@@ -62,7 +63,7 @@ def test_a_quarter_turn_matches_numpy_rot90():
 def test_pen_versions_are_picked_per_digit_with_the_given_share():
     import tensorflow as tf
 
-    from mnist_lesson.train import pick_pen_versions
+    from mnist_lesson.augment import pick_pen_versions
 
     pairs = np.zeros((1000, 28, 28, 2), np.float32)
     pairs[..., 1] = 1.0  # the "redrawn" channel is all ink, the original empty
@@ -80,7 +81,7 @@ def test_pen_versions_are_picked_per_digit_with_the_given_share():
 def test_augment_is_small_random_and_repeatable():
     import tensorflow as tf
 
-    from mnist_lesson.train import augment
+    from mnist_lesson.augment import augment
 
     images = digits(64)
     first = np.asarray(augment(images, tf.constant([1, 2]), 2.0, 10.0))
@@ -96,7 +97,7 @@ def test_augment_is_small_random_and_repeatable():
 
 
 def test_training_batches_are_augmented_only_when_asked(sample_data):
-    from mnist_lesson.train import training_dataset
+    from mnist_lesson.recipe import training_dataset
 
     plain = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0)
     images, labels = next(iter(training_dataset(sample_data, plain)))
@@ -109,7 +110,7 @@ def test_training_batches_are_augmented_only_when_asked(sample_data):
 
 
 def test_pen_strokes_swap_in_redrawn_digits_with_the_same_labels(sample_data):
-    from mnist_lesson.train import training_dataset
+    from mnist_lesson.recipe import training_dataset
 
     pen_only = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=1.0)
     images, labels = next(iter(training_dataset(sample_data, pen_only)))
@@ -124,7 +125,7 @@ def test_pen_strokes_swap_in_redrawn_digits_with_the_same_labels(sample_data):
 
 
 def test_pen_strokes_mix_originals_and_redrawn_digits_repeatably_by_seed(sample_data):
-    from mnist_lesson.train import training_dataset
+    from mnist_lesson.recipe import training_dataset
 
     def first_batch(seed: int):
         config = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0.5, seed=seed)
@@ -140,7 +141,7 @@ def test_pen_strokes_mix_originals_and_redrawn_digits_repeatably_by_seed(sample_
 
 def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data):
     from mnist_lesson.model import build_model
-    from mnist_lesson.train import train_model
+    from mnist_lesson.recipe import train_model
 
     model, history = train_model(sample_data, TrainConfig(epochs=1, batch_size=256))
     kinds = [type(layer).__name__ for layer in model.layers]
@@ -152,8 +153,8 @@ def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data
 
 
 def test_train_model_needs_loaded_data():
-    from mnist_lesson.data import MnistData
-    from mnist_lesson.train import train_model
+    from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.recipe import train_model
 
     with pytest.raises(RuntimeError, match=r"call data.load\(\)"):
         train_model(MnistData())
@@ -168,61 +169,12 @@ DEFAULT_RECIPE_FLOOR = 0.975
 
 @pytest.mark.slow
 def test_default_settings_reach_97_5_percent_on_the_sample(sample_data):
-    from mnist_lesson.evaluate import evaluate
-    from mnist_lesson.train import train_model
+    from mnist_lesson.evaluation import evaluate
+    from mnist_lesson.recipe import train_model
 
     model, _ = train_model(sample_data, validate=False)
     accuracy = evaluate(model, sample_data.test_images, sample_data.test_labels).accuracy
     assert accuracy >= DEFAULT_RECIPE_FLOOR, f"test accuracy {accuracy:.2%}"
-
-
-# --- saved models -------------------------------------------------------------------------
-
-
-def test_save_then_load_gives_identical_predictions(quick_model, sample_data, tmp_path):
-    from mnist_lesson.model import load_model, save_model
-
-    path = save_model(quick_model, tmp_path / "models" / "cnn.keras")
-    assert path == tmp_path / "models" / "cnn.keras" and path.is_file()
-    assert [p.name for p in path.parent.iterdir()] == ["cnn.keras"]  # no partial file left
-    loaded = load_model(path)
-    images = sample_data.test_images[:300].astype(np.float32) / 255.0
-    np.testing.assert_array_equal(loaded(images, training=False), quick_model(images))
-
-
-def test_default_model_path_is_in_the_cache_folder(quick_model, tmp_path, monkeypatch):
-    import mnist_lesson.data
-    from mnist_lesson.model import load_model, save_model
-
-    monkeypatch.setattr(mnist_lesson.data, "cache_folder", lambda: tmp_path)
-    assert save_model(quick_model) == tmp_path / "mnist_cnn.keras"
-    assert load_model().count_params() == quick_model.count_params()
-
-
-def test_a_missing_model_says_how_to_make_one(tmp_path):
-    from mnist_lesson.model import load_model
-
-    with pytest.raises(RuntimeError, match=r"no saved model at .*nothing\.keras.*python -m mn"):
-        load_model(tmp_path / "nothing.keras")
-
-
-def test_a_corrupt_model_file_says_how_to_make_a_new_one(tmp_path):
-    from mnist_lesson.model import load_model
-
-    path = tmp_path / "mnist_cnn.keras"
-    path.write_bytes(b"PK\x03\x04 this is not a whole zip archive")
-    with pytest.raises(RuntimeError) as caught:
-        load_model(path)
-    message = str(caught.value)
-    assert str(path) in message and "not a readable Keras model" in message
-    assert "python -m mnist_lesson train" in message
-
-
-def test_saving_needs_the_keras_suffix(quick_model, tmp_path):
-    from mnist_lesson.model import save_model
-
-    with pytest.raises(ValueError, match=r"model\.h5 does not end in \.keras.*model\.keras"):
-        save_model(quick_model, tmp_path / "model.h5")
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -249,11 +201,20 @@ def test_cli_help_explains_every_option():
     text = " ".join(result.stdout.split())
     assert "passes over the training digits (default: 15)" in text
     assert "digits per weight update (default: 64)" in text
+    # Every setting of the recipe is an option, with the help written once, in TrainConfig.
+    from dataclasses import fields
+
+    from mnist_lesson.recipe import setting_help
+
+    for field in fields(TrainConfig):
+        option = "--" + field.name.replace("_", "-")
+        assert f"{option} " in text
+        assert " ".join(setting_help(field.name).split()) in text
 
 
 def test_cli_trains_on_the_sample_and_writes_a_loadable_model(sample_dir, sample_data, tmp_path):
-    from mnist_lesson.evaluate import evaluate
-    from mnist_lesson.model import load_model
+    from mnist_lesson.evaluation import evaluate
+    from mnist_lesson.networks import load_model
 
     output, plot = tmp_path / "cnn.keras", tmp_path / "curves.png"
     result = run_cli(
@@ -262,7 +223,7 @@ def test_cli_trains_on_the_sample_and_writes_a_loadable_model(sample_dir, sample
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "epoch 2 of 2 [####################] 100%" in result.stdout
-    assert f"Saved the model to {output}" in result.stdout
+    assert f"Saved the network to {output}" in result.stdout
     assert plot.is_file()
     model = load_model(output)
     accuracy = evaluate(model, sample_data.test_images, sample_data.test_labels).accuracy
@@ -273,21 +234,61 @@ def test_cli_trains_on_the_sample_and_writes_a_loadable_model(sample_dir, sample
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--data-folder", "no/such/folder"], "--data-folder no/such/folder does not exist"),
+        (["--data-folder", "no/such/folder"], "--data-folder no/such/folder is not a folder"),
         (["--output", "model.h5"], "--output model.h5 must end in .keras"),
+        (["--output", "tests"], "--output tests must end in .keras"),
+        (["--output", "tests.keras/"], None),  # filled in below: a folder named *.keras
+        (["--output", "/dev/null/cnn.keras"], "/dev/null is not a folder you can write to"),
+        (["--plot", "tests"], "--plot tests must end in .png"),
+        (["--plot", "/dev/null/curves.png"], "/dev/null is not a folder you can write to"),
         (["--epochs", "zero"], "argument --epochs: 'zero' is not a whole number"),
+        (["--seed", "-1"], "argument --seed: '-1' must be at least 0"),
         (["--learning-rate", "3"], "learning_rate must be a number between 0 and 1"),
     ],
 )
-def test_cli_bad_input_gives_a_clear_error_and_no_traceback(arguments, message):
+def test_cli_bad_input_gives_a_clear_error_before_any_training(arguments, message, tmp_path):
+    if message is None:  # an --output that is an existing folder
+        folder = tmp_path / "cnn.keras"
+        folder.mkdir()
+        arguments, message = ["--output", str(folder)], f"--output {folder} is a folder"
     result = run_cli("train", *arguments, timeout=60)
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert "Training on" not in result.stdout  # refused before the data loads
+
+
+def test_cli_never_replaces_a_saved_network_unless_told(tmp_path, monkeypatch):
+    output = tmp_path / "cnn.keras"
+    output.write_bytes(b"a learner's network")
+    result = run_cli("train", "--output", str(output), timeout=60)
+    assert result.returncode == 1 and "Training on" not in result.stdout
+    assert f"{output} already holds a saved network. Add --replace" in result.stderr
+    assert output.read_bytes() == b"a learner's network"
+    # The default output is the command line's own name, never a lesson's network.
+    from mnist_lesson.__main__ import build_parser, check_outputs
+
+    monkeypatch.setenv("MNIST_LESSON_NETWORKS", str(tmp_path / "networks"))
+    arguments = build_parser().parse_args(["train"])
+    assert check_outputs(arguments) == tmp_path / "networks" / "command-line.keras"
+
+
+def test_cli_keeps_the_network_when_saving_fails_after_training(quick_model, tmp_path, capsys):
+    from mnist_lesson.__main__ import _save
+    from mnist_lesson.networks import load_model
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(OSError) as caught:
+        _save(quick_model, blocker / "cnn.keras")  # its folder is a file: the save fails
+    message = str(caught.value)
+    assert f"could not save the network to {blocker / 'cnn.keras'}" in message
+    saved = message.split("it is saved at ")[1].split(" instead")[0]
+    assert load_model(saved).count_params() == quick_model.count_params()
 
 
 def test_cli_main_returns_the_exit_code(capsys, tmp_path):
     from mnist_lesson.__main__ import main
 
     assert main(["train", "--data-folder", str(tmp_path / "missing")]) == 1
-    assert "does not exist" in capsys.readouterr().err
+    assert "is not a folder" in capsys.readouterr().err

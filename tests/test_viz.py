@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from scipy.signal import correlate2d
 
-from mnist_lesson.evaluate import Evaluation, class_labels, confusion_matrix, per_class_accuracy
+from mnist_lesson.evaluation import Evaluation, class_labels, confusion_matrix, per_class_accuracy
 
 
 @pytest.fixture(scope="module")
 def evaluation(quick_model, sample_data):
-    from mnist_lesson.evaluate import evaluate
+    from mnist_lesson.evaluation import evaluate
 
     return evaluate(quick_model, sample_data.test_images, sample_data.test_labels)
 
@@ -69,23 +69,18 @@ def test_worst_mistakes_of_a_perfect_model_is_empty():
     assert perfect.worst_mistakes() == []
 
 
-def test_model_summary_counts_every_weight(quick_model):
-    from mnist_lesson.inspect import model_summary
-
-    table = model_summary(quick_model)
-    shapes = [row[2] for row in table.rows]
+def test_the_layers_have_the_shapes_and_weights_lesson_2_counts(quick_model):
+    shapes = [tuple(layer.output.shape) for layer in quick_model.layers]
     assert shapes[:4] == [(None, 24, 24, 8), (None, 12, 12, 8), (None, 8, 8, 16), (None, 4, 4, 16)]
     # 5·5·1·8 + 8, 0, 5·5·8·16 + 16, 0, 0, 256·128 + 128, 128·10 + 10
-    assert [row[3] for row in table.rows] == [208, 0, 3216, 0, 0, 32896, 1290]
-    assert table.footer[-1] == 37610 == quick_model.count_params()
-    text = str(table)
-    assert "(None, 24, 24, 8)" in text and "37,610" in text
-    assert "<table>" in table._repr_html_()
+    counts = [layer.count_params() for layer in quick_model.layers]
+    assert counts == [208, 0, 3216, 0, 0, 32896, 1290]
+    assert sum(counts) == 37610 == quick_model.count_params()
 
 
 def test_filters_are_the_first_convolutions_kernels(quick_model):
-    from mnist_lesson.inspect import conv_filters
-    from mnist_lesson.viz import plot_filters
+    from mnist_lesson.model_insides import conv_filters
+    from mnist_lesson.plots import plot_filters
 
     kernel = quick_model.layers[0].get_weights()[0]  # [5, 5, 1, 8]
     filters = conv_filters(quick_model)
@@ -98,7 +93,7 @@ def test_filters_are_the_first_convolutions_kernels(quick_model):
 
 
 def test_feature_maps_match_a_hand_computed_convolution(quick_model, sample_data):
-    from mnist_lesson.inspect import feature_maps
+    from mnist_lesson.model_insides import feature_maps
 
     digit = sample_data.test_images[0]
     maps = feature_maps(quick_model, digit)
@@ -112,7 +107,7 @@ def test_feature_maps_match_a_hand_computed_convolution(quick_model, sample_data
 
 
 def test_confusion_figure_writes_every_nonzero_count(evaluation):
-    from mnist_lesson.viz import plot_confusion_matrix
+    from mnist_lesson.plots import plot_confusion_matrix
 
     figure = plot_confusion_matrix(evaluation)
     ax = figure.axes[0]
@@ -127,7 +122,7 @@ def test_confusion_figure_writes_every_nonzero_count(evaluation):
 
 
 def test_per_class_table_and_bars_show_the_same_accuracies(evaluation):
-    from mnist_lesson.viz import per_class_table, plot_per_class_accuracy
+    from mnist_lesson.plots import per_class_table, plot_per_class_accuracy
 
     table = per_class_table(evaluation)
     matrix = evaluation.confusion_matrix()
@@ -139,13 +134,9 @@ def test_per_class_table_and_bars_show_the_same_accuracies(evaluation):
     assert "%" in str(table)
 
 
-def test_example_grid_and_mistakes_are_titled_with_their_labels(evaluation, sample_data):
-    from mnist_lesson.viz import plot_examples, plot_mistakes
+def test_mistakes_are_titled_with_their_labels(evaluation):
+    from mnist_lesson.plots import plot_mistakes
 
-    figure = plot_examples(sample_data.train_images, sample_data.train_labels, count=12)
-    titles = [ax.get_title() for ax in figure.axes if ax.images]
-    expected = np.argmax(sample_data.train_labels[:12], axis=1)
-    assert titles == [f"label {label}" for label in expected]
     mistakes = evaluation.worst_mistakes(6)
     figure = plot_mistakes(evaluation, count=6)
     titles = [ax.get_title() for ax in figure.axes if ax.images]
@@ -156,7 +147,7 @@ def test_example_grid_and_mistakes_are_titled_with_their_labels(evaluation, samp
 
 
 def test_feature_map_figure_has_a_row_per_layer(quick_model, sample_data):
-    from mnist_lesson.viz import plot_feature_maps
+    from mnist_lesson.plots import plot_feature_maps
 
     figure = plot_feature_maps(quick_model, sample_data.test_images[0])
     shown = [ax for ax in figure.axes if ax.images]
@@ -168,7 +159,7 @@ def test_every_figure_the_views_return_shows_as_one_png_picture(evaluation):
     # a figure returned by a cell must come out as a PNG picture, not "<Figure size ...>".
     from IPython.core.formatters import DisplayFormatter
 
-    from mnist_lesson.viz import plot_confusion_matrix
+    from mnist_lesson.plots import plot_confusion_matrix
 
     figure = plot_confusion_matrix(evaluation)
     data, _ = DisplayFormatter().format(figure)

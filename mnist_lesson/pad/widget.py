@@ -22,10 +22,12 @@ import weakref
 
 from ipywidgets import Button, HBox, Layout, VBox, Widget
 
-from mnist_lesson.pad_canvas import PadCanvas
-from mnist_lesson.pad_state import Prediction, Strokes, read_drawing
-from mnist_lesson.pad_view import PredictionView
-from mnist_lesson.preprocess import PAD_SIZE, PEN_WIDTH
+from mnist_lesson.pad.canvas import PadCanvas
+from mnist_lesson.pad.prediction_view import PredictionView
+from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
+from mnist_lesson.pad.reading import Prediction, read_drawing
+from mnist_lesson.pad.strokes import Strokes
+from mnist_lesson.predict import check_network
 
 FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
 INK, PAPER = "white", "black"
@@ -41,7 +43,8 @@ class DrawingPad:
 
     Args:
         model: a Keras model for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs; it
-            is called directly (``model(x, training=False)``), never through ``predict``.
+            is checked when the pad is made (a clear ``ValueError`` otherwise) and called
+            directly (``predict_probabilities``), never through ``model.predict``.
         pen_width: the pen's diameter in canvas pixels.
         name: the pad's name; a new pad replaces the live pad of the same name.
     """
@@ -49,6 +52,7 @@ class DrawingPad:
     def __init__(self, model, pen_width: float = PEN_WIDTH, name: str = "pad") -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"name={name!r}: a pad's name must be a non-empty string")
+        check_network(model)
         old_pad = _live_pads.get(name)
         if old_pad is not None:
             old_pad.close()
@@ -189,8 +193,13 @@ class DrawingPad:
         self._pending.clear()
 
     def _read(self) -> None:
-        """Read the drawing with the model and show the result."""
-        self.prediction = read_drawing(self.model, self.strokes.image())
+        """Read the drawing with the model and show the result, or the error, in the panel."""
+        try:
+            self.prediction = read_drawing(self.model, self.strokes.image())
+        except Exception as error:  # an event handler's error would show nowhere a learner looks
+            self.prediction = None
+            self.view.show_error(error)
+            return
         self.view.show(self.prediction)
 
     # Buttons.

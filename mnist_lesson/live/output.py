@@ -17,6 +17,16 @@ from pathlib import Path
 from typing import TextIO
 
 
+def running_in_notebook() -> bool:
+    """Return whether this code runs in a Jupyter kernel (Lab, Notebook, VS Code, Colab)."""
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
 class Throttle:
     """Say when a costly action (a redraw) may run again.
 

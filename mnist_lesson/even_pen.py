@@ -19,7 +19,8 @@ import numpy as np
 from scipy import ndimage
 from skimage.morphology import skeletonize
 
-from mnist_lesson.preprocess import DIGIT_BOX, PEN_WIDTH
+from mnist_lesson.data.sprite import IMAGE_SIZE
+from mnist_lesson.pad.preprocess import DIGIT_BOX, PEN_WIDTH
 
 UPSCALE = 2  # the centre line is found on the digit enlarged this many times
 INK_LEVEL = 0.5  # a pixel belongs to the digit's shape from this much ink
@@ -72,7 +73,7 @@ def redraw_with_pen(images: np.ndarray, widths: np.ndarray) -> np.ndarray:
     images = np.asarray(images)
     widths = np.asarray(widths, dtype=np.float32)
     shape_ok = images.ndim == 3 or (images.ndim == 4 and images.shape[3] == 1)
-    if images.dtype != np.uint8 or not shape_ok or images.shape[1:3] != (28, 28):
+    if images.dtype != np.uint8 or not shape_ok or images.shape[1:3] != (IMAGE_SIZE, IMAGE_SIZE):
         raise ValueError(
             f"redraw_with_pen expects uint8 digits shaped [N, 28, 28] or [N, 28, 28, 1], "
             f"got {images.dtype} {images.shape}."
@@ -90,7 +91,7 @@ def redraw_with_pen(images: np.ndarray, widths: np.ndarray) -> np.ndarray:
             f"{PEN_WIDTHS[0]:.2f}–{PEN_WIDTHS[1]:.2f}), got {shown} "
             f"for digit(s) {np.flatnonzero(bad)[:5].tolist()}."
         )
-    flat = images.reshape(len(images), 28, 28)
+    flat = images.reshape(len(images), IMAGE_SIZE, IMAGE_SIZE)
     redrawn = np.empty_like(flat)
     for start in range(0, len(flat), CHUNK):
         block = flat[start : start + CHUNK]

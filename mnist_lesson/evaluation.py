@@ -1,8 +1,9 @@
 """How good is the model, and what is inside it: the numbers behind the evaluation views.
 
-``evaluate`` runs the model once over the test digits (in batches, calling the model
-directly); the ``Evaluation`` it returns answers per-class accuracy, the confusion matrix
-and the worst mistakes without running it again. ``mnist_lesson.viz`` draws these numbers.
+``evaluate`` runs the model once over the test digits (``predict_probabilities``, the one
+way the lesson asks the network); the ``Evaluation`` it returns answers per-class accuracy,
+the confusion matrix and the worst mistakes without running it again.
+``mnist_lesson.plots`` draws these numbers.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnist_lesson.sprite import NUM_CLASSES
+from mnist_lesson.data.sprite import NUM_CLASSES
+from mnist_lesson.predict import check_network, predict_probabilities
 
 if TYPE_CHECKING:
     import keras
@@ -26,30 +28,6 @@ def class_labels(labels: np.ndarray) -> np.ndarray:
     if labels.ndim == 1:
         return labels.astype(np.int64)
     raise ValueError(f"labels must be class numbers (N,) or one-hot (N, 10); got {labels.shape}.")
-
-
-def as_float_images(images: np.ndarray) -> np.ndarray:
-    """Return digits as float32 ``[N, 28, 28, 1]`` in 0–1 (uint8 0–255 is scaled)."""
-    images = np.asarray(images)
-    if images.ndim == 3:
-        images = images[..., np.newaxis]
-    if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
-        raise ValueError(f"images must be (N, 28, 28) or (N, 28, 28, 1); got {images.shape}.")
-    if images.dtype == np.uint8:
-        return images.astype(np.float32) / 255.0
-    return images.astype(np.float32)
-
-
-def predict_probabilities(
-    model: keras.Model, images: np.ndarray, batch_size: int = 512
-) -> np.ndarray:
-    """Return the class probabilities ``[N, 10]``, calling the model on a batch at a time."""
-    images = as_float_images(images)
-    batches = [
-        np.asarray(model(images[start : start + batch_size], training=False))
-        for start in range(0, len(images), batch_size)
-    ]
-    return np.concatenate(batches) if batches else np.zeros((0, NUM_CLASSES), np.float32)
 
 
 def per_class_accuracy(true_labels: np.ndarray, predicted_labels: np.ndarray) -> np.ndarray:
@@ -140,6 +118,7 @@ def evaluate(
         labels: one-hot ``[N, 10]`` or class numbers ``[N]``, e.g. ``data.test_labels``.
         batch_size: digits per model call.
     """
+    check_network(model)
     true_labels = class_labels(labels)
     if len(true_labels) != len(images):
         raise ValueError(f"got {len(images)} images but {len(true_labels)} labels.")

@@ -2,7 +2,7 @@
 
 ``CurvesRenderer`` turns a ``TrainingHistory`` into one matplotlib figure (a chart per
 metric) whose lines are updated in place, never re-created; when and where the PNG shows is
-``mnist_lesson.live_output``'s job.
+``mnist_lesson.live.output``'s job.
 
 The figure is built without pyplot on the Agg canvas (``mnist_lesson.figures``), so no
 window ever opens and Jupyter's inline backend never shows a second copy of it.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_lesson.live_history import VALIDATION_PREFIX, TrainingHistory, smooth
+from mnist_lesson.live.history import VALIDATION_PREFIX, TrainingHistory, smooth
 
 
 def is_unit_metric(name: str) -> bool:

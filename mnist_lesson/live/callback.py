@@ -1,12 +1,12 @@
 """Watch a model learn: ``LivePlot`` draws loss and accuracy while ``fit`` runs.
 
-    from mnist_lesson.live import LivePlot
+    from mnist_lesson.live.callback import LivePlot
     model.fit(train, validation_data=test, epochs=10, verbose=0, callbacks=[LivePlot()])
 
 The Python twin of tfjs-vis's ``fitCallbacks``: training curves per batch, validation points
 per epoch, x in epochs. The callback only forwards Keras's ``logs``: the numbers live in
-``mnist_lesson.live_history.TrainingHistory``, the drawing in ``mnist_lesson.live_render``
-and when and where it shows in ``mnist_lesson.live_output``.
+``mnist_lesson.live_history.TrainingHistory``, the drawing in ``mnist_lesson.live.render``
+and when and where it shows in ``mnist_lesson.live.output``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from typing import TextIO
 
 import keras
 
-from mnist_lesson.figures import running_in_notebook
-from mnist_lesson.live_history import TrainingHistory
-from mnist_lesson.live_output import NotebookOutput, TerminalOutput, Throttle
-from mnist_lesson.live_render import CurvesRenderer
+from mnist_lesson.live.history import TrainingHistory
+from mnist_lesson.live.output import NotebookOutput, TerminalOutput, Throttle, running_in_notebook
+from mnist_lesson.live.render import CurvesRenderer
 
 
 class LivePlot(keras.callbacks.Callback):

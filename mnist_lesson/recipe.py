@@ -1,32 +1,46 @@
-"""Train the lesson's CNN with the lesson's settings: ``TrainConfig`` and ``train_model``.
+"""The lesson's one recipe for training its network: ``TrainConfig`` and ``train_model``.
 
-    from mnist_lesson.train import TrainConfig, train_model
+    from mnist_lesson import MnistData, TrainConfig, train_model
     model, history = train_model(MnistData().load(), TrainConfig(epochs=5))
 
-Augmentation (small random shifts and rotations, and digits redrawn with the drawing pad's
-even pen) happens in the ``tf.data`` pipeline, not in the model, so the saved model is still
-the lesson's layers and the drawing pad feeds it plain 28 × 28 digits.
+The command line, Binder's ``postBuild``, lesson 6 and the stand-in network that a lesson
+trains when none is saved all call ``train_model``; lesson 4 teaches Keras's own ``fit``.
+Augmentation (``mnist_lesson.augment``: small random shifts and turns; ``even_pen``: digits
+redrawn with the drawing pad's even pen) happens in the ``tf.data`` pipeline, not in the
+model, so the saved network is still the lesson's layers.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
-from mnist_lesson.sprite import IMAGE_SIZE
+from mnist_lesson.data.sprite import IMAGE_SIZE
 
 if TYPE_CHECKING:
     import keras
     import tensorflow as tf
 
-    from mnist_lesson.data import MnistData
+    from mnist_lesson.data.mnist import MnistData
+
+
+def _setting(default: Any, help: str) -> Any:
+    """Declare a ``TrainConfig`` field with its help, the one the command line shows too."""
+    return field(default=default, metadata={"help": help})
+
+
+def setting_help(name: str) -> str:
+    """Return the help of the ``TrainConfig`` field ``name``."""
+    return {f.name: f.metadata["help"] for f in fields(TrainConfig)}[name]
 
 
 @dataclass
 class TrainConfig:
-    """The lesson's training settings.
+    """The lesson's recipe: how ``train_model`` trains the lesson's network.
+
+    Each field's help (``setting_help``) is also the command line's ``--help``.
 
     Why these defaults: the plain recipe (Adam at 0.001, batch 512, 10 epochs) reaches
     about 95.5% on the 8,461-digit sample, because 8,461 digits in batches of 512 give only
@@ -44,22 +58,35 @@ class TrainConfig:
     98.38–98.64% over seeds 0–4 (mean 98.48%); see docs/training.md.
     """
 
-    epochs: int = 15  # passes over the training digits
-    batch_size: int = 64  # digits per weight update
-    learning_rate: float = 0.003  # Adam's starting step size; it decays to 0 along a cosine
-    shift_pixels: float = 2.0  # augmentation: largest random shift, in pixels; 0 turns it off
-    rotation_degrees: float = 10.0  # augmentation: largest random turn, in degrees; 0 = off
-    # augmentation: the share of training digits shown redrawn along their centre line with
-    # an even round pen 0.96–3.43 px wide, as digits drawn on the pad look; 0 turns it off
-    pen_strokes: float = 0.5
-    seed: int = 0  # seeds the weights, the shuffling, the pen widths and the augmentation
+    epochs: int = _setting(15, "passes over the training digits")
+    batch_size: int = _setting(64, "digits per weight update")
+    learning_rate: float = _setting(
+        0.003, "Adam's starting step size; it decays to 0 along a cosine"
+    )
+    shift_pixels: float = _setting(
+        2.0, "augmentation: the largest random shift, in pixels; 0 turns it off"
+    )
+    rotation_degrees: float = _setting(
+        10.0, "augmentation: the largest random turn, in degrees; 0 turns it off"
+    )
+    pen_strokes: float = _setting(
+        0.5,
+        "augmentation: the share (0–1) of training digits shown redrawn along their centre "
+        "line with an even round pen 0.96–3.43 px wide, as digits drawn on the pad look; "
+        "0 turns it off",
+    )
+    seed: int = _setting(
+        0, "seeds the weights, the shuffling, the pen widths and the augmentation (0 or more)"
+    )
 
     def __post_init__(self) -> None:
         """Check every setting, naming the bad one."""
-        for name in ("epochs", "batch_size"):
+        for name, least in (("epochs", 1), ("batch_size", 1), ("seed", 0)):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}.")
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(
+                    f"{name} must be a whole number of at least {least}, not {value!r}."
+                )
         if not (isinstance(self.learning_rate, (int, float)) and 0 < self.learning_rate < 1):
             raise ValueError(
                 f"learning_rate must be a number between 0 and 1 (0.001–0.01 works for "
@@ -74,67 +101,6 @@ class TrainConfig:
                 )
 
 
-def move_digits(images: tf.Tensor, angle: tf.Tensor, shift_x: tf.Tensor, shift_y: tf.Tensor):
-    """Turn each digit of ``[N, 28, 28, 1]`` by ``angle`` radians about its centre, then shift it.
-
-    One bilinear resampling per digit; pixels moved in from outside are 0 (background).
-    ``angle``, ``shift_x`` (pixels to the right) and ``shift_y`` (pixels down) have shape [N].
-    """
-    import tensorflow as tf
-
-    cos, sin, center = tf.cos(angle), tf.sin(angle), (IMAGE_SIZE - 1) / 2
-    # Output pixel (x, y) reads the input at R⁻¹((x, y) − centre − shift) + centre.
-    transforms = tf.stack(
-        [
-            cos,
-            sin,
-            center - cos * (center + shift_x) - sin * (center + shift_y),
-            -sin,
-            cos,
-            center + sin * (center + shift_x) - cos * (center + shift_y),
-            tf.zeros_like(cos),
-            tf.zeros_like(cos),
-        ],
-        axis=1,
-    )
-    return tf.raw_ops.ImageProjectiveTransformV3(
-        images=images,
-        transforms=transforms,
-        output_shape=tf.shape(images)[1:3],
-        fill_value=0.0,
-        interpolation="BILINEAR",
-        fill_mode="CONSTANT",
-    )
-
-
-def pick_pen_versions(pairs: tf.Tensor, seed: tf.Tensor, share: float) -> tf.Tensor:
-    """From ``[N, 28, 28, 2]`` pairs (a digit, then it redrawn with the pen), pick one of each.
-
-    Each digit's redrawn version is picked with probability ``share``; returns ``[N, 28, 28, 1]``.
-    """
-    import tensorflow as tf
-
-    pick_pen = tf.random.stateless_uniform([tf.shape(pairs)[0], 1, 1, 1], seed) < share
-    return tf.where(pick_pen, pairs[..., 1:], pairs[..., :1])
-
-
-def augment(images: tf.Tensor, seed: tf.Tensor, shift_pixels: float, rotation_degrees: float):
-    """Shift and turn each digit of ``[N, 28, 28, 1]`` a random small amount.
-
-    ``seed`` is a shape-``[2]`` integer tensor: the same seed gives the same batch.
-    """
-    import tensorflow as tf
-
-    count = tf.shape(images)[0]
-    seeds = tf.random.experimental.stateless_split(seed, 3)
-
-    def uniform(index: int, limit: float) -> tf.Tensor:
-        return tf.random.stateless_uniform([count], seeds[index], -limit, limit)
-
-    angle = uniform(0, rotation_degrees * math.pi / 180)
-    return move_digits(images, angle, uniform(1, shift_pixels), uniform(2, shift_pixels))
-
-
 def training_dataset(data: MnistData, config: TrainConfig) -> tf.data.Dataset:
     """Return the shuffled, batched (and, if configured, augmented) training digits.
 
@@ -145,8 +111,9 @@ def training_dataset(data: MnistData, config: TrainConfig) -> tf.data.Dataset:
     import numpy as np
     import tensorflow as tf
 
-    from mnist_lesson.data import batches
-    from mnist_lesson.pen import PEN_WIDTHS, redraw_with_pen
+    from mnist_lesson.augment import augment, pick_pen_versions
+    from mnist_lesson.data.mnist import batches
+    from mnist_lesson.even_pen import PEN_WIDTHS, redraw_with_pen
 
     images, labels = data.split("train")
     if config.pen_strokes:
@@ -190,7 +157,7 @@ def train_model(
     """
     import keras
 
-    from mnist_lesson.model import build_model
+    from mnist_lesson.model import build_model, compile_model
 
     config = TrainConfig() if config is None else config
     if data.train_images is None:
@@ -198,14 +165,8 @@ def train_model(
     keras.utils.set_random_seed(config.seed)
     train = training_dataset(data, config)
     steps = math.ceil(len(data.train_images) / config.batch_size) * config.epochs
-    model = build_model(seed=config.seed)
-    model.compile(
-        optimizer=keras.optimizers.Adam(
-            keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps)
-        ),
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps)
+    model = compile_model(build_model(seed=config.seed), keras.optimizers.Adam(schedule))
     history = model.fit(
         train,
         epochs=config.epochs,

@@ -1,8 +1,8 @@
-"""The lesson's pictures: example digits, per-class accuracy, confusion, mistakes, filters.
+"""The lesson's pictures: per-class accuracy, confusion, mistakes, filters, feature maps.
 
 Each function returns a matplotlib figure (a notebook shows it when a cell ends with it;
 elsewhere call ``figure.savefig("name.png")``) or a table. The numbers come from
-``mnist_lesson.evaluate`` and ``mnist_lesson.inspect``::
+``mnist_lesson.evaluation`` and ``mnist_lesson.model_insides``::
 
     evaluation = evaluate(model, data.test_images, data.test_labels)
     plot_confusion_matrix(evaluation)
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnist_lesson.evaluate import Evaluation, class_labels, evaluate
+from mnist_lesson.data.sprite import NUM_CLASSES
+from mnist_lesson.evaluation import Evaluation
 from mnist_lesson.figures import new_figure
-from mnist_lesson.inspect import conv_filters, feature_maps, model_summary
-from mnist_lesson.sprite import NUM_CLASSES
+from mnist_lesson.model_insides import conv_filters, feature_maps
 from mnist_lesson.table import Table
 
 if TYPE_CHECKING:
@@ -26,11 +26,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "evaluate",
-    "model_summary",
     "per_class_table",
     "plot_confusion_matrix",
-    "plot_examples",
     "plot_feature_maps",
     "plot_filters",
     "plot_mistakes",
@@ -56,18 +53,6 @@ def _show_digit(ax, image: np.ndarray, title: str, color: str = "black") -> None
         vmax=255 if image.dtype == np.uint8 else 1,
     )
     ax.set_title(title, fontsize=9, color=color)
-
-
-def plot_examples(
-    images: np.ndarray, labels: np.ndarray, count: int = 20, columns: int = 10
-) -> Figure:
-    """Draw the first ``count`` digits in a grid, each titled with its label."""
-    classes = class_labels(labels)
-    count = min(count, len(images))
-    figure, axes = _grid(count, columns)
-    for ax, image, label in zip(axes, images[:count], classes[:count], strict=False):
-        _show_digit(ax, image, f"label {label}")
-    return figure
 
 
 def per_class_table(evaluation: Evaluation) -> Table:

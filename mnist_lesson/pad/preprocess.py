@@ -19,12 +19,13 @@ import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
+from mnist_lesson.data.sprite import IMAGE_SIZE
+
 PAD_SIZE = 280  # the drawing pad's side in pixels (10 × MNIST's 28)
 # The round pen's width. MNIST strokes are ~2.8 px wide in a 20 px tall digit, so this pen
 # matches MNIST for a digit drawn ~85 px tall and is thinner for bigger ones; bench/
 # bench_pad_accuracy.py found 10–16 px read best over drawings 70–250 px tall.
 PEN_WIDTH = 12
-MNIST_SIZE = 28  # the model's input side
 DIGIT_BOX = 20  # MNIST scales the ink's longer side to this many pixels
 MNIST_CENTRE = 14.0  # where MNIST's centres of mass sit (row and column index; measured)
 INK_THRESHOLD = 0.1  # ink fraction above which a pixel counts for the bounding box
@@ -101,10 +102,10 @@ def to_mnist(image: np.ndarray) -> np.ndarray | None:
     # centres sit within half a pixel of it); the patch always stays inside the field.
     centre = ndimage.center_of_mass(patch)
     top, left = (
-        int(np.clip(round(MNIST_CENTRE - c), 0, MNIST_SIZE - side))
+        int(np.clip(round(MNIST_CENTRE - c), 0, IMAGE_SIZE - side))
         for c, side in zip(centre, patch.shape, strict=True)
     )
-    digit = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
+    digit = np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.float32)
     digit[top : top + height, left : left + width] = patch
     # MNIST's strokes reach full ink; a thin pen's strokes average to grey, so lift the peak.
     return digit / digit.max()
@@ -113,7 +114,7 @@ def to_mnist(image: np.ndarray) -> np.ndarray | None:
 def shrink_whole_canvas(image: np.ndarray) -> np.ndarray:
     """Shrink the whole canvas to 28 × 28, as the original lesson did (no crop, no centring)."""
     ink = ink_fraction(image)
-    digit = Image.fromarray(ink, mode="F").resize((MNIST_SIZE, MNIST_SIZE), Image.Resampling.BOX)
+    digit = Image.fromarray(ink, mode="F").resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BOX)
     return np.clip(np.asarray(digit, dtype=np.float32), 0.0, 1.0)
 
 

@@ -1,19 +1,16 @@
-"""How the pad shows a reading: the digit, its confidence, ten bars and the image the model saw.
-
-Also ``plot_preprocessing``, a matplotlib figure of a drawing before and after ``to_mnist``.
-"""
+"""How the pad shows a reading: the digit, its confidence, ten bars and the image the model saw."""
 
 from __future__ import annotations
 
+import html
 import io
 
 import numpy as np
 from ipywidgets import HTML, FloatProgress, GridBox, Image, Layout, VBox
 from PIL import Image as PILImage
 
-from mnist_lesson.figures import new_figure
-from mnist_lesson.pad_state import Prediction
-from mnist_lesson.preprocess import MNIST_CENTRE, MNIST_SIZE, to_mnist
+from mnist_lesson.data.sprite import IMAGE_SIZE
+from mnist_lesson.pad.reading import Prediction
 
 HINT = "Draw a digit (0–9) in the black square with your mouse or finger."
 SEEN_SCALE = 4  # the 28 × 28 image the model saw is shown this many times bigger
@@ -39,8 +36,8 @@ class PredictionView:
             )
             for digit in range(10)
         ]
-        blank = png_bytes(np.zeros((MNIST_SIZE, MNIST_SIZE)))
-        side = f"{MNIST_SIZE * SEEN_SCALE}px"
+        blank = png_bytes(np.zeros((IMAGE_SIZE, IMAGE_SIZE)))
+        side = f"{IMAGE_SIZE * SEEN_SCALE}px"
         self.seen = Image(value=blank, format="png", layout=Layout(width=side, height=side))
         self.seen_caption = HTML("What the model saw (28 × 28):")
         self.headline.add_class("mnist-pad-reading")
@@ -60,7 +57,7 @@ class PredictionView:
         if prediction is None:
             self.headline.value = f"<i>{HINT}</i>"
             probabilities = np.zeros(10)
-            image = np.zeros((MNIST_SIZE, MNIST_SIZE))
+            image = np.zeros((IMAGE_SIZE, IMAGE_SIZE))
             best = -1
         else:
             self.headline.value = (
@@ -74,32 +71,11 @@ class PredictionView:
             bar.bar_style = "success" if digit == best else ""
         self.seen.value = png_bytes(image)
 
-    def close(self) -> None:
-        """Close every widget of the view."""
-        for widget in [self.headline, *self.bars, self.seen_caption, self.seen, self.widget]:
-            widget.close()
-
-
-def plot_preprocessing(image: np.ndarray, title: str = "Your drawing"):
-    """Plot a drawing next to what ``to_mnist`` makes of it; return the matplotlib figure.
-
-    Args:
-        image: the canvas (e.g. ``pad.strokes.image()``), white ink on black.
-        title: the caption over the drawing.
-    """
-    digit = to_mnist(image)
-    # Not pyplot: a figure made there would show twice in a notebook (see figures.py).
-    figure = new_figure((7, 3.5), layout="constrained")
-    left, right = figure.subplots(1, 2)
-    left.imshow(image, cmap="gray", vmin=0, vmax=255 if image.dtype == np.uint8 else 1)
-    left.set_title(f"{title} ({image.shape[1]} × {image.shape[0]})")
-    if digit is None:
-        right.text(0.5, 0.5, "empty: nothing to read", ha="center", va="center")
-    else:
-        right.imshow(digit, cmap="gray", vmin=0, vmax=1)
-        right.plot([MNIST_CENTRE], [MNIST_CENTRE], "r+", markersize=12)
-        right.set_title("to_mnist: 20 px box, centre of mass at + (28 × 28)")
-    for axes in (left, right):
-        axes.set_xticks([])
-        axes.set_yticks([])
-    return figure
+    def show_error(self, error: Exception) -> None:
+        """Show that the network could not read the drawing, and why, in place of a reading."""
+        message = html.escape(f"{type(error).__name__}: {error}")
+        self.headline.value = (
+            f"<b style='color:#b00'>The network could not read this drawing.</b><br>{message}"
+        )
+        for bar in self.bars:
+            bar.value, bar.bar_style = 0.0, ""

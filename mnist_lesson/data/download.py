@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import TextIO
 
-from mnist_lesson.sprite import (
+from mnist_lesson.data.sprite import (
     IMAGES_FILE,
     LABELS_FILE,
     MAX_DIGITS,

@@ -1,6 +1,6 @@
-"""Look inside a model: its layers as a table, the first convolution's filters, feature maps.
+"""Look inside the network: the first convolution's filters, and each layer's feature maps.
 
-Numbers only; ``mnist_lesson.viz`` draws them.
+Numbers only; ``mnist_lesson.plots`` draws them.
 """
 
 from __future__ import annotations
@@ -9,30 +9,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnist_lesson.evaluate import as_float_images
-from mnist_lesson.table import Table
+from mnist_lesson.predict import as_float_images
 
 if TYPE_CHECKING:
     import keras
-
-
-def model_summary(model: keras.Model) -> Table:
-    """Return the model's layers as a table: layer, output shape, parameter count.
-
-    ``table.rows`` holds ``(name, kind, output_shape, parameters)`` per layer; the footer
-    holds the total number of parameters.
-    """
-    rows = [
-        (layer.name, type(layer).__name__, tuple(layer.output.shape), int(layer.count_params()))
-        for layer in model.layers
-    ]
-    return Table(
-        columns=("layer", "kind", "output shape", "parameters"),
-        rows=rows,
-        formats=("", "", "", ","),
-        footer=("total", None, None, sum(row[3] for row in rows)),
-        numeric=(False, False, False, True),
-    )
 
 
 def _layers_of(model: keras.Model, kinds: tuple[str, ...]) -> list:

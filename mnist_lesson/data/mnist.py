@@ -3,7 +3,7 @@
 ``MnistData`` is the Python twin of the TensorFlow.js lesson's ``data.js``::
 
     data = MnistData().load()
-    images, labels = data.next_train_batch(64)   # float32 [64, 28, 28, 1], float32 [64, 10]
+    images, labels = data.split("train")         # uint8 [55000, 28, 28, 1], [55000, 10]
     model.fit(data.dataset("train"), validation_data=data.dataset("test"), epochs=5)
 
 Pixels stay ``uint8`` until a batch is asked for, so the whole set costs 51 MB, not 204 MB.
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnist_lesson.download import BASE_URL, TIMEOUT_SECONDS, download_sprite, offline_hint
-from mnist_lesson.sprite import (
+from mnist_lesson.data.download import BASE_URL, TIMEOUT_SECONDS, download_sprite, offline_hint
+from mnist_lesson.data.sprite import (
     DELETE_AND_RELOAD,
     IMAGES_FILE,
     LABELS_FILE,
@@ -33,17 +33,22 @@ DATA_ENV = "MNIST_LESSON_DATA"
 # data.js trains on the first 55,000 of 65,000 digits and tests on the last 10,000.
 TRAIN_SHARE = (55, 65)
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_REPO_ROOT = Path(__file__).resolve().parents[2]  # mnist_lesson/data/mnist.py → the clone
 
 
 def cache_folder() -> Path:
-    """Return where downloads and saved models live.
+    """Return where downloads and saved networks live.
 
     In a clone of the repository that is its ``data/`` folder; where the package was
-    installed on its own (pip on Colab) it is a per-user cache folder.
+    installed on its own (pip on Colab) it is the per-user cache folder.
     """
     if (_REPO_ROOT / "pyproject.toml").is_file() and (_REPO_ROOT / "data").is_dir():
         return _REPO_ROOT / "data"
+    return user_cache_folder()
+
+
+def user_cache_folder() -> Path:
+    """Return this user's own cache folder for the lesson, e.g. ``~/.cache/mnist-lesson``."""
     if os.name == "nt":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     else:
@@ -115,7 +120,6 @@ class MnistData:
         num_train = len(images) * TRAIN_SHARE[0] // TRAIN_SHARE[1]
         self.train_images, self.test_images = images[:num_train], images[num_train:]
         self.train_labels, self.test_labels = labels[:num_train], labels[num_train:]
-        self._restart_batches()
         return self
 
     def _fix_for_broken_files(self) -> str:
@@ -145,15 +149,7 @@ class MnistData:
         self.train_labels = self.train_labels[:num_train]
         self.test_images = self.test_images[:num_test]
         self.test_labels = self.test_labels[:num_test]
-        self._restart_batches()
         return self
-
-    def _restart_batches(self) -> None:
-        """Seed the shuffles afresh and start both splits' batches from the beginning."""
-        self._rng = np.random.default_rng(self.seed)
-        self._order = {"train": self._rng.permutation(len(self.train_images)), "test": None}
-        self._order["test"] = self._rng.permutation(len(self.test_images))
-        self._position = {"train": 0, "test": 0}
 
     def __repr__(self) -> str:
         if self.train_images is None:
@@ -172,35 +168,6 @@ class MnistData:
         if split == "test":
             return self.test_images, self.test_labels
         raise ValueError(f'split must be "train" or "test", not {split!r}.')
-
-    def next_batch(self, split: str, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Return the next shuffled batch as float32 images in [0, 1] and one-hot labels.
-
-        Walks a shuffled order of the split; after the last digit it reshuffles and starts
-        again, so every digit is seen once per pass.
-        """
-        images, labels = self.split(split)
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive whole number, not {batch_size!r}.")
-        picked = []
-        while len(picked) < batch_size:
-            start = self._position[split]
-            if start == len(images):
-                self._order[split] = self._rng.permutation(len(images))
-                start = 0
-            stop = min(len(images), start + batch_size - len(picked))
-            picked.extend(self._order[split][start:stop])
-            self._position[split] = stop
-        index = np.asarray(picked)
-        return images[index].astype(np.float32) / 255.0, labels[index].astype(np.float32)
-
-    def next_train_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Return the next shuffled training batch (see ``next_batch``)."""
-        return self.next_batch("train", batch_size)
-
-    def next_test_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Return the next shuffled test batch (see ``next_batch``)."""
-        return self.next_batch("test", batch_size)
 
     def dataset(
         self, split: str = "train", batch_size: int = 64, shuffle: bool | None = None
@@ -223,6 +190,12 @@ def batches(
     With a ``seed`` the digits are reshuffled every epoch (the same seed, the same orders);
     without one they stay in order. Pixels become float32 in [0, 1] one batch at a time.
     """
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int | np.integer)
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive whole number, not {batch_size!r}.")
     import tensorflow as tf
 
     dataset = tf.data.Dataset.from_tensor_slices((images, labels))

@@ -1,0 +1,2 @@
+"""The digits: MNIST's sprite format (``sprite``), its download (``download``), and the
+loaded, split and batched data (``mnist``: ``MnistData``, ``cache_folder``, ``batches``)."""

@@ -1,0 +1,9 @@
+"""The drawing pad: strokes kept as data, turned into MNIST-style digits, read by the network.
+
+- ``widget``: ``DrawingPad``, which wires canvas events to the strokes and the view.
+- ``canvas``: ``PadCanvas``, an ipycanvas canvas that keeps drawing after a page reload.
+- ``strokes``: ``Strokes``, the pen's strokes as data (no widgets).
+- ``reading``: ``Prediction`` and ``read_drawing``: a drawing read by the network.
+- ``preprocess``: ``to_mnist`` and ``render_strokes``: pure NumPy / Pillow / SciPy.
+- ``prediction_view``: the widgets that show a reading.
+"""
