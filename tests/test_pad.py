@@ -285,3 +285,58 @@ def test_a_lost_pen_up_does_not_draw_a_line_to_the_next_stroke(pad):
     send(pad, "mouse_down", (200, 200))  # the browser never sent the mouse-up
     send(pad, "mouse_up", (200, 200))
     assert pad.strokes.strokes == [[(10, 10), (20, 20)], [(200, 200)]]
+
+
+# --- a network the pad cannot use ------------------------------------------------------------
+
+
+def small_network(input_shape: tuple[int, ...], outputs: int):
+    import keras
+
+    return keras.Sequential(
+        [keras.Input(input_shape), keras.layers.Flatten(), keras.layers.Dense(outputs)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("network", "message"),
+    [
+        (lambda: small_network((32, 32, 3), 10), "failed on a 28 × 28 × 1 digit"),
+        (lambda: small_network((28, 28, 1), 5), "gives outputs of shape (5,) for one digit"),
+        (lambda: None, "None is not a network"),
+    ],
+)
+def test_a_network_the_pad_cannot_use_is_refused_when_the_pad_is_made(network, message):
+    # Before, such a pad was made, showed "Draw a digit" and never read anything.
+    with pytest.raises(ValueError, match="10 probabilities, one per digit") as caught:
+        DrawingPad(network(), name="refused")
+    assert message in str(caught.value)
+
+
+def test_an_error_while_reading_shows_in_the_pads_own_panel(quick_model):
+    pad = DrawingPad(quick_model, name="failing")
+    try:
+
+        def broken_network(x, training=False):
+            raise RuntimeError("the network broke")
+
+        pad.model = broken_network  # e.g. a network changed after the pad was made
+        mouse_stroke(pad, ONE)  # the event handler must not raise where nobody sees it
+        assert pad.prediction is None
+        text = pad.view.headline.value
+        assert "could not read this drawing" in text and "the network broke" in text
+        assert HINT not in text
+        pad.model = quick_model
+        pad.undo()
+        mouse_stroke(pad, ONE)  # a working network reads again, and the error goes
+        assert pad.prediction is not None and "could not read" not in pad.view.headline.value
+    finally:
+        pad.close()
+
+
+def test_evaluating_a_network_without_ten_outputs_says_so_up_front(sample_data):
+    # Before: 9% accuracy was reported, and worst_mistakes then raised an IndexError.
+    from mnist_lesson.evaluation import evaluate
+
+    with pytest.raises(ValueError, match=r"outputs of shape \(5,\).*10 probabilities"):
+        evaluate(small_network((28, 28, 1), 5), sample_data.test_images, sample_data.test_labels)
