@@ -315,6 +315,23 @@ def test_liveplot_redraws_during_fit_but_never_faster_than_the_throttle(tmp_path
     assert (gaps >= 0.1).all(), gaps
 
 
+def test_liveplot_keeps_moving_while_fit_scores_the_validation_digits(tmp_path):
+    # Validation runs no training batch: without its own hook the chart and the line froze
+    # for as long as it took (1.2 s seen in the browser on a busy machine).
+    from mnist_lesson.live.callback import LivePlot
+
+    live = LivePlot(min_interval=0.0, max_share=1.0, notebook=False, stream=None, batch_size=32)
+    lines = []
+    live.output.show = lambda png, line: lines.append(line)
+    tiny_fit(live, epochs=2)
+    validating = [line for line in lines if "validating:" in line]
+    assert validating and "validating: 32 test digits scored" in validating[0]
+    assert "validating" not in live._line()  # gone once the epoch's figures are in
+    count = len(lines)
+    live.on_test_batch_end(0)  # a later model.evaluate with this callback draws nothing
+    assert len(lines) == count and "validating" not in live._line()
+
+
 def test_liveplot_final_figure_holds_every_epoch_and_is_saved_as_png(tmp_path):
     from mnist_lesson.live.callback import LivePlot
 

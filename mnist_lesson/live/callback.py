@@ -77,6 +77,8 @@ class LivePlot(keras.callbacks.Callback):
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._epoch_start = self._last_batch_end = time.perf_counter()
+        self._in_fit = False
+        self._validation_batches: int | None = None  # batches scored, while validating
 
     @property
     def figure(self):
@@ -91,6 +93,7 @@ class LivePlot(keras.callbacks.Callback):
                 "Create a new LivePlot() for each call of fit."
             )
         self.history.start(self.params.get("epochs"), self.params.get("steps"))
+        self._in_fit = True
         # The empty axes show at once, so the learner sees where the curves will come. This
         # first draw is the slowest (fonts, text layout: about 0.1 s), and it is made once.
         self._refresh(force=True)
@@ -107,9 +110,18 @@ class LivePlot(keras.callbacks.Callback):
             self._last_batch_end = time.perf_counter()
             self._refresh()
 
+    def on_test_batch_end(self, batch, logs=None):
+        """While ``fit`` scores the validation digits, keep the line and the chart moving."""
+        if not self._in_fit:
+            return
+        with self._lock:
+            self._validation_batches = batch + 1
+            self._refresh()
+
     def on_epoch_end(self, epoch, logs=None):
         """Record the epoch's (and validation) figures; print its final line; maybe redraw."""
         with self._lock:
+            self._validation_batches = None
             self.history.end_epoch(epoch, logs or {})
             self.output.end_epoch(self._line())
             if self.output.wants_figure and self.figure_throttle.ready():
@@ -118,6 +130,7 @@ class LivePlot(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         """Draw the final figure, whatever the throttle says, show it and save it."""
         with self._lock:
+            self._in_fit = False
             self.renderer.update(self.history)
             line = self._line()
             self.output.finish(self._png(line), line)
@@ -126,8 +139,14 @@ class LivePlot(keras.callbacks.Callback):
         seconds = max(self._last_batch_end - self._epoch_start, 1e-9)
         speed = self.history.batches_done / seconds
         if self.batch_size:
-            return self.history.progress_line(speed * self.batch_size, "digits/s")
-        return self.history.progress_line(speed, "batches/s")
+            line = self.history.progress_line(speed * self.batch_size, "digits/s")
+        else:
+            line = self.history.progress_line(speed, "batches/s")
+        if self._validation_batches is not None:
+            done = self._validation_batches * (self.batch_size or 1)
+            unit = "test digits" if self.batch_size else "test batches"
+            line += f" · validating: {done:,} {unit} scored"
+        return line
 
     def _refresh(self, force: bool = False) -> None:
         if self.output.wants_figure and (force or self.figure_throttle.ready()):
