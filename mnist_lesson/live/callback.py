@@ -1,11 +1,11 @@
 """Watch a model learn: ``LivePlot`` draws loss and accuracy while ``fit`` runs.
 
-    from mnist_lesson.live.callback import LivePlot
+    from mnist_lesson import LivePlot
     model.fit(train, validation_data=test, epochs=10, verbose=0, callbacks=[LivePlot()])
 
 The Python twin of tfjs-vis's ``fitCallbacks``: training curves per batch, validation points
 per epoch, x in epochs. The callback only forwards Keras's ``logs``: the numbers live in
-``mnist_lesson.live_history.TrainingHistory``, the drawing in ``mnist_lesson.live.render``
+``mnist_lesson.live.history.TrainingHistory``, the drawing in ``mnist_lesson.live.render``
 and when and where it shows in ``mnist_lesson.live.output``.
 """
 

@@ -6,7 +6,7 @@
 
 Pads have names (``"pad"`` unless given): creating a pad closes the live pad of the same
 name, so re-running a cell leaves one copy of its pad, while pads of other names stay live.
-The canvas keeps working after a page reload or in a second tab (see ``pad_canvas``).
+The canvas keeps working after a page reload or in a second tab (see ``mnist_lesson.pad.canvas``).
 
 The pen's strokes are recorded in Python from the canvas's mouse and touch events
 (``Strokes``) and rasterised in Python when a stroke ends, so nothing depends on the browser
