@@ -18,7 +18,7 @@ from ipycanvas.canvas import COMMANDS
 from ipywidgets import Widget
 from ipywidgets.widgets.widget import _instances
 
-from mnist_lesson.pad.prediction_view import HINT, png_bytes
+from mnist_lesson.pad.prediction_view import HINT, PredictionView, png_bytes
 from mnist_lesson.pad.preprocess import PEN_WIDTH, to_mnist
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_preprocess import reference_strokes
@@ -229,6 +229,52 @@ def test_pads_of_other_names_stay_live(quick_model):
         again.close()
     with pytest.raises(ValueError, match="name=''"):
         DrawingPad(quick_model, name="")
+
+
+def widgets_made_by(make) -> tuple[object, set[str]]:
+    """Return what ``make()`` returns and the ids of the widgets it registered."""
+    gc.collect()
+    before = set(_instances)
+    made = make()
+    return made, set(_instances) - before
+
+
+def test_closed_and_replaced_pads_leave_no_widget_registered_and_can_be_collected():
+    # Before issue 15: each closed pad was said to leave 38 widgets registered.
+    network = small_network((28, 28, 1), 10)
+    network_ref = weakref.ref(network)
+    gc.collect()
+    before = set(_instances)
+    pad_refs = []
+    for round_ in range(24):
+        pad = DrawingPad(network, name=f"leak-{round_ % 3}")  # replaces the pad of 3 rounds ago
+        pad_refs.append(weakref.ref(pad))
+        mouse_stroke(pad, ONE)
+        mouse_stroke(pad, BAR)
+        pad.undo()
+        if round_ % 4 == 1:
+            pad.model = None  # a reading that fails shows its error in the panel
+            mouse_stroke(pad, BAR)
+        if round_ % 2:
+            pad.close()
+    for name in ("leak-0", "leak-1", "leak-2"):
+        DrawingPad(network, name=name).close()  # replace the last live ones, then close
+    del pad, network
+    gc.collect()
+    left = [type(_instances[model_id]).__name__ for model_id in set(_instances) - before]
+    assert left == [], f"closed pads left widgets registered: {sorted(left)}"
+    assert [ref for ref in pad_refs if ref() is not None] == []
+    assert network_ref() is None  # nothing kept the network alive
+
+
+def test_a_prediction_view_closes_every_widget_it_made():
+    view, made = widgets_made_by(PredictionView)
+    view.show_error(RuntimeError("broken"))
+    assert len(made) >= 40  # headline, bars, image, boxes, and their layouts and styles
+    view.close()
+    gc.collect()
+    assert not made & set(_instances)
+    view.close()  # closing twice is harmless
 
 
 class Page:

@@ -20,13 +20,14 @@ import asyncio
 import time
 import weakref
 
-from ipywidgets import Button, HBox, Layout, VBox, Widget
+from ipywidgets import Button, HBox, Layout, VBox
 
 from mnist_lesson.pad.canvas import PadCanvas
 from mnist_lesson.pad.prediction_view import PredictionView
 from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
 from mnist_lesson.pad.reading import Prediction, read_drawing
 from mnist_lesson.pad.strokes import Strokes
+from mnist_lesson.pad.widget_tree import close_widget_tree
 from mnist_lesson.predict import check_network
 
 FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
@@ -223,28 +224,8 @@ class DrawingPad:
         for register, handler in self._handlers:
             register(handler, remove=True)
         self._handlers = []
-        close_widget_tree(self.widget)
+        close_widget_tree(self.widget, self.canvas, self.clear_button, self.undo_button)
+        self.view.close()  # all it made, also what is not (or no longer) in the pad's tree
         self.model = None
         if _live_pads.get(self.name) is self:
             del _live_pads[self.name]
-
-
-def close_widget_tree(root: Widget) -> None:
-    """Close a widget and every widget it refers to: children, layouts, styles, managers.
-
-    An open container that still lists a closed widget breaks a page opened later: the page
-    fetches every open widget's state, cannot find the closed one ("widget model not
-    found"), and shows no widget at all.
-    """
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        widget = stack.pop()
-        if id(widget) in seen:
-            continue
-        seen.add(id(widget))
-        for name in widget.keys:
-            value = getattr(widget, name, None)
-            values = value if isinstance(value, list | tuple) else [value]
-            stack.extend(item for item in values if isinstance(item, Widget))
-        widget.close()
