@@ -115,6 +115,44 @@ def test_touch_strokes_follow_the_first_finger(pad):
     assert pad.strokes.strokes == [BAR]
 
 
+def test_a_second_finger_landing_or_lifting_neither_starts_nor_ends_a_stroke(pad):
+    # ipycanvas 0.14 lists every finger on the screen in each event, with no identifiers.
+    send(pad, "touch_start", BAR[0], touch=True)
+    for point in BAR[1:10]:
+        send(pad, "touch_move", point, touch=True)
+    send(pad, "touch_start", BAR[9], (200, 60), touch=True)  # a second finger lands
+    for point in BAR[10:20]:
+        send(pad, "touch_move", point, (200, 62), touch=True)
+    for point in BAR[20:25]:  # the browser may list the fingers in another order
+        send(pad, "touch_move", (201, 63), point, touch=True)
+    send(pad, "touch_end", BAR[24], touch=True)  # the second finger lifts
+    assert pad.strokes.drawing and pad.prediction is None
+    for point in BAR[25:]:
+        send(pad, "touch_move", point, touch=True)
+    send(pad, "touch_end", touch=True)  # the drawing finger lifts
+    assert pad.strokes.strokes == [BAR]
+    assert not pad.strokes.drawing and pad.prediction is not None
+
+
+def test_a_touch_stroke_ends_when_its_finger_lifts_and_a_resting_finger_draws_nothing(pad):
+    thumb = (-150.0, 300.0)  # resting on the page outside the canvas: listed all the same
+    send(pad, "touch_start", thumb, ONE[0], touch=True)
+    for point in ONE[1:]:
+        send(pad, "touch_move", thumb, point, touch=True)
+    send(pad, "touch_start", thumb, ONE[-1], (30, 250), touch=True)  # a third finger lands
+    send(pad, "touch_end", thumb, (30, 250), touch=True)  # the drawing finger lifts
+    assert pad.strokes.strokes == [ONE] and not pad.strokes.drawing
+    first = pad.prediction
+    assert first is not None
+    send(pad, "touch_move", thumb, (60, 250), touch=True)  # the resting finger slides
+    send(pad, "touch_end", thumb, touch=True)  # and lifts
+    assert pad.strokes.strokes == [ONE] and pad.prediction is first
+    send(pad, "touch_start", thumb, (100, 100), touch=True)  # a new finger draws again
+    send(pad, "touch_move", thumb, (120, 100), touch=True)
+    send(pad, "touch_end", thumb, touch=True)
+    assert pad.strokes.strokes == [ONE, [(100, 100), (120, 100)]]
+
+
 def test_undo_and_clear(pad):
     mouse_stroke(pad, ONE)
     first = pad.prediction

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from functools import partial
 
 from ipywidgets import Button, HBox, Layout, VBox
 
@@ -27,6 +28,7 @@ from mnist_lesson.pad.prediction_view import PredictionView
 from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
 from mnist_lesson.pad.reading import Prediction, read_drawing
 from mnist_lesson.pad.strokes import Strokes
+from mnist_lesson.pad.touch import DrawingFinger
 from mnist_lesson.pad.widget_tree import close_widget_tree
 from mnist_lesson.predict import check_network
 
@@ -61,6 +63,7 @@ class DrawingPad:
         self.name = name
         self.model = model
         self.strokes = Strokes(PAD_SIZE, pen_width)
+        self.finger = DrawingFinger(PAD_SIZE)  # which listed touch draws (touch.py)
         self.prediction: Prediction | None = None
         self._pending: list[tuple[float, float]] = []  # moves not yet drawn on the canvas
         self._last_flush = 0.0
@@ -89,10 +92,10 @@ class DrawingPad:
             (self.canvas.on_mouse_move, self._pen_move),
             (self.canvas.on_mouse_up, self._pen_up),
             (self.canvas.on_mouse_out, self._pen_up),  # the browser sends no mouse-up outside
-            (self.canvas.on_touch_start, self._touch_start),
-            (self.canvas.on_touch_move, self._touch_move),
-            (self.canvas.on_touch_end, self._touch_end),
-            (self.canvas.on_touch_cancel, self._touch_end),
+            (self.canvas.on_touch_start, partial(self._touch, "touch_start")),
+            (self.canvas.on_touch_move, partial(self._touch, "touch_move")),
+            (self.canvas.on_touch_end, partial(self._touch, "touch_end")),
+            (self.canvas.on_touch_cancel, partial(self._touch, "touch_cancel")),
             (self.canvas.on_client_ready, self._redraw),
             (self.clear_button.on_click, self.clear),
             (self.undo_button.on_click, self.undo),
@@ -109,7 +112,7 @@ class DrawingPad:
 
         display(self.widget)
 
-    # Pen events, from the mouse or the first finger.
+    # Pen events, from the mouse or the drawing finger.
     def _pen_down(self, x: float, y: float) -> None:
         if self.strokes.drawing:  # a pen-up went missing: end the stroke where it was
             self._pen_up(*self.strokes.strokes[-1][-1])
@@ -135,18 +138,11 @@ class DrawingPad:
         self._flush()
         self._read()
 
-    def _touch_start(self, touches: list[tuple[float, float]]) -> None:
-        if touches:
-            self._pen_down(*touches[0])
-
-    def _touch_move(self, touches: list[tuple[float, float]]) -> None:
-        if touches:
-            self._pen_move(*touches[0])
-
-    def _touch_end(self, touches: list[tuple[float, float]]) -> None:
-        # The event lists the fingers still down, not the one lifted: end where it last was.
-        if self.strokes.drawing:
-            self._pen_up(*self.strokes.strokes[-1][-1])
+    def _touch(self, event: str, touches: list[tuple[float, float]]) -> None:
+        """Follow the drawing finger only: other fingers neither start nor end a stroke."""
+        pen = {"down": self._pen_down, "move": self._pen_move, "up": self._pen_up}
+        for action, (x, y) in self.finger.follow(event, touches):
+            pen[action](x, y)
 
     # Drawing: the canvas shows the strokes; it is never read back.
     def _flush(self) -> None:
