@@ -9,6 +9,7 @@ on the screen (so ``touch_end`` of the last finger lists none).
 from __future__ import annotations
 
 import gc
+import io
 import json
 import weakref
 
@@ -17,9 +18,10 @@ import pytest
 from ipycanvas.canvas import COMMANDS
 from ipywidgets import Widget
 from ipywidgets.widgets.widget import _instances
+from PIL import Image, ImageDraw
 
 from mnist_lesson.pad.prediction_view import HINT, PredictionView, png_bytes
-from mnist_lesson.pad.preprocess import PEN_WIDTH, to_mnist
+from mnist_lesson.pad.preprocess import PEN_WIDTH, render_strokes, to_mnist
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_preprocess import reference_strokes
 
@@ -361,6 +363,61 @@ def test_a_page_opened_later_draws_the_pad_instead_of_jamming(pad, monkeypatch):
     # The reloaded page's last batch repainted both strokes on the black pad.
     repaint = reloaded.drawn[pad.canvas.model_id]
     assert repaint[repaint.index("clear") :].count("strokeLines") == 2
+
+
+def canvas_messages(pad: DrawingPad, monkeypatch) -> list[list[tuple[str, list, list]]]:
+    """Record each message the pad's canvas manager sends: its (command, args, buffers)."""
+    messages: list[list[tuple[str, list, list]]] = []
+
+    def send(content, buffers) -> None:
+        commands = json.loads(bytes(buffers[0]))
+        extra = [bytes(buffer) for buffer in buffers[1:]]
+        message = []
+        for code, args, *count in commands if isinstance(commands[0], list) else [commands]:
+            taken = count[0] if count else 0
+            message.append((COMMAND_NAMES[code], args, extra[:taken]))
+            extra = extra[taken:]
+        messages.append(message)
+
+    monkeypatch.setattr(pad.canvas._canvas_manager, "send", send)
+    return messages
+
+
+def test_undo_and_a_pen_up_after_many_strokes_draw_no_old_stroke_again(pad, monkeypatch):
+    # Before issue 15, each Undo redrew every stroke on the canvas and in Python, and each
+    # pen-up rasterised every stroke again: slower the more strokes there were.
+    many = [
+        [(20 + 2 * (i % 120), 30 + 100 * (i // 120) + 6 * k) for k in range(10)]
+        for i in range(150)
+    ]
+    for stroke in many:
+        mouse_stroke(pad, stroke)
+    read_before = pad.prediction
+    discs = []
+    ellipse = ImageDraw.ImageDraw.ellipse
+    monkeypatch.setattr(
+        ImageDraw.ImageDraw,
+        "ellipse",
+        lambda *args, **kwargs: discs.append(ellipse(*args, **kwargs)),
+    )
+    messages = canvas_messages(pad, monkeypatch)
+    mouse_stroke(pad, ONE)
+    assert 0 < len(discs) <= len(ONE)  # the new stroke's own discs, no other stroke's
+    assert pad.prediction is not read_before
+    discs.clear()
+    messages.clear()
+    pad.undo_button.click()
+    assert discs == []  # the kept raster unpaints the stroke; nothing is drawn again
+    np.testing.assert_allclose(pad.prediction.probabilities, read_before.probabilities, atol=1e-6)
+    # The canvas gets one short message: the drawing as one image, the pixels the network read.
+    [message] = messages
+    assert len(message) <= 12 and sum(len(b) for *_, buffers in message for b in buffers) < 20_000
+    [(_, _, [png])] = [command for command in message if command[0] == "putImageData"]
+    shown = np.asarray(Image.open(io.BytesIO(png)))
+    np.testing.assert_array_equal(shown, render_strokes(many))
+    send(pad, "client_ready")  # a new browser view gets the same, as one image too
+    assert [name for name, *_ in messages[-1]].count("putImageData") == 1
+    assert len(messages[-1]) <= 12
 
 
 def test_a_lost_pen_up_does_not_draw_a_line_to_the_next_stroke(pad):

@@ -34,6 +34,8 @@ from mnist_lesson.predict import check_network
 
 FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
 INK, PAPER = "white", "black"
+# A drawing of more strokes or points than these is repainted as one image (see _redraw).
+REDRAW_STROKES, REDRAW_POINTS = 50, 2_000
 
 _live_pads: weakref.WeakValueDictionary[str, DrawingPad] = weakref.WeakValueDictionary()
 
@@ -173,20 +175,31 @@ class DrawingPad:
         self._flush_timer = loop.call_later(FRAME_SECONDS, flush_later)
 
     def _redraw(self, *_) -> None:
-        """Paint the whole drawing again (on start, after Undo, or for a new browser view)."""
+        """Paint the whole drawing again (after Undo or Clear, or for a new browser view).
+
+        A drawing of up to ``REDRAW_STROKES`` strokes and ``REDRAW_POINTS`` points is drawn
+        stroke by stroke, as the browser drew it (anti-aliased); a bigger one is sent as the
+        pad's own raster, ``strokes.image()``, one PNG of a few kB, so that Undo costs the same
+        however many strokes there are (the strokes then show hard-edged, as the network
+        sees them).
+        """
         with self.canvas.hold():
             self.canvas.line_cap = self.canvas.line_join = "round"
             self.canvas.line_width = self.strokes.pen_width
             self.canvas.stroke_style = self.canvas.fill_style = INK
             self.canvas.clear()
-            self.canvas.fill_style = PAPER
-            self.canvas.fill_rect(0, 0, PAD_SIZE, PAD_SIZE)
-            self.canvas.fill_style = INK
-            for stroke in self.strokes.strokes:
-                x, y = stroke[0]
-                self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
-                if len(stroke) > 1:
-                    self.canvas.stroke_lines(stroke)
+            strokes = self.strokes.strokes
+            if len(strokes) <= REDRAW_STROKES and sum(map(len, strokes)) <= REDRAW_POINTS:
+                self.canvas.fill_style = PAPER
+                self.canvas.fill_rect(0, 0, PAD_SIZE, PAD_SIZE)
+                self.canvas.fill_style = INK
+                for stroke in strokes:
+                    x, y = stroke[0]
+                    self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
+                    if len(stroke) > 1:
+                        self.canvas.stroke_lines(stroke)
+            else:
+                self.canvas.put_image_data(self.strokes.image())  # a grey PNG, opaque
         self._pending.clear()
 
     def _read(self) -> None:
