@@ -9,6 +9,7 @@ on the screen (so ``touch_end`` of the last finger lists none).
 from __future__ import annotations
 
 import gc
+import io
 import json
 import weakref
 
@@ -17,9 +18,10 @@ import pytest
 from ipycanvas.canvas import COMMANDS
 from ipywidgets import Widget
 from ipywidgets.widgets.widget import _instances
+from PIL import Image, ImageDraw
 
-from mnist_lesson.pad.prediction_view import HINT, png_bytes
-from mnist_lesson.pad.preprocess import PEN_WIDTH, to_mnist
+from mnist_lesson.pad.prediction_view import HINT, PredictionView, png_bytes
+from mnist_lesson.pad.preprocess import PEN_WIDTH, render_strokes, to_mnist
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_preprocess import reference_strokes
 
@@ -113,6 +115,44 @@ def test_touch_strokes_follow_the_first_finger(pad):
     assert not pad.strokes.drawing and pad.prediction is not None
     send(pad, "touch_move", (200, 200), touch=True)  # a move with no stroke is ignored
     assert pad.strokes.strokes == [BAR]
+
+
+def test_a_second_finger_landing_or_lifting_neither_starts_nor_ends_a_stroke(pad):
+    # ipycanvas 0.14 lists every finger on the screen in each event, with no identifiers.
+    send(pad, "touch_start", BAR[0], touch=True)
+    for point in BAR[1:10]:
+        send(pad, "touch_move", point, touch=True)
+    send(pad, "touch_start", BAR[9], (200, 60), touch=True)  # a second finger lands
+    for point in BAR[10:20]:
+        send(pad, "touch_move", point, (200, 62), touch=True)
+    for point in BAR[20:25]:  # the browser may list the fingers in another order
+        send(pad, "touch_move", (201, 63), point, touch=True)
+    send(pad, "touch_end", BAR[24], touch=True)  # the second finger lifts
+    assert pad.strokes.drawing and pad.prediction is None
+    for point in BAR[25:]:
+        send(pad, "touch_move", point, touch=True)
+    send(pad, "touch_end", touch=True)  # the drawing finger lifts
+    assert pad.strokes.strokes == [BAR]
+    assert not pad.strokes.drawing and pad.prediction is not None
+
+
+def test_a_touch_stroke_ends_when_its_finger_lifts_and_a_resting_finger_draws_nothing(pad):
+    thumb = (-150.0, 300.0)  # resting on the page outside the canvas: listed all the same
+    send(pad, "touch_start", thumb, ONE[0], touch=True)
+    for point in ONE[1:]:
+        send(pad, "touch_move", thumb, point, touch=True)
+    send(pad, "touch_start", thumb, ONE[-1], (30, 250), touch=True)  # a third finger lands
+    send(pad, "touch_end", thumb, (30, 250), touch=True)  # the drawing finger lifts
+    assert pad.strokes.strokes == [ONE] and not pad.strokes.drawing
+    first = pad.prediction
+    assert first is not None
+    send(pad, "touch_move", thumb, (60, 250), touch=True)  # the resting finger slides
+    send(pad, "touch_end", thumb, touch=True)  # and lifts
+    assert pad.strokes.strokes == [ONE] and pad.prediction is first
+    send(pad, "touch_start", thumb, (100, 100), touch=True)  # a new finger draws again
+    send(pad, "touch_move", thumb, (120, 100), touch=True)
+    send(pad, "touch_end", thumb, touch=True)
+    assert pad.strokes.strokes == [ONE, [(100, 100), (120, 100)]]
 
 
 def test_undo_and_clear(pad):
@@ -231,6 +271,52 @@ def test_pads_of_other_names_stay_live(quick_model):
         DrawingPad(quick_model, name="")
 
 
+def widgets_made_by(make) -> tuple[object, set[str]]:
+    """Return what ``make()`` returns and the ids of the widgets it registered."""
+    gc.collect()
+    before = set(_instances)
+    made = make()
+    return made, set(_instances) - before
+
+
+def test_closed_and_replaced_pads_leave_no_widget_registered_and_can_be_collected():
+    # Before issue 15: each closed pad was said to leave 38 widgets registered.
+    network = small_network((28, 28, 1), 10)
+    network_ref = weakref.ref(network)
+    gc.collect()
+    before = set(_instances)
+    pad_refs = []
+    for round_ in range(24):
+        pad = DrawingPad(network, name=f"leak-{round_ % 3}")  # replaces the pad of 3 rounds ago
+        pad_refs.append(weakref.ref(pad))
+        mouse_stroke(pad, ONE)
+        mouse_stroke(pad, BAR)
+        pad.undo()
+        if round_ % 4 == 1:
+            pad.model = None  # a reading that fails shows its error in the panel
+            mouse_stroke(pad, BAR)
+        if round_ % 2:
+            pad.close()
+    for name in ("leak-0", "leak-1", "leak-2"):
+        DrawingPad(network, name=name).close()  # replace the last live ones, then close
+    del pad, network
+    gc.collect()
+    left = [type(_instances[model_id]).__name__ for model_id in set(_instances) - before]
+    assert left == [], f"closed pads left widgets registered: {sorted(left)}"
+    assert [ref for ref in pad_refs if ref() is not None] == []
+    assert network_ref() is None  # nothing kept the network alive
+
+
+def test_a_prediction_view_closes_every_widget_it_made():
+    view, made = widgets_made_by(PredictionView)
+    view.show_error(RuntimeError("broken"))
+    assert len(made) >= 40  # headline, bars, image, boxes, and their layouts and styles
+    view.close()
+    gc.collect()
+    assert not made & set(_instances)
+    view.close()  # closing twice is harmless
+
+
 class Page:
     """A browser page's canvas manager, as ipycanvas 0.14's front end runs it (widget.ts).
 
@@ -277,6 +363,61 @@ def test_a_page_opened_later_draws_the_pad_instead_of_jamming(pad, monkeypatch):
     # The reloaded page's last batch repainted both strokes on the black pad.
     repaint = reloaded.drawn[pad.canvas.model_id]
     assert repaint[repaint.index("clear") :].count("strokeLines") == 2
+
+
+def canvas_messages(pad: DrawingPad, monkeypatch) -> list[list[tuple[str, list, list]]]:
+    """Record each message the pad's canvas manager sends: its (command, args, buffers)."""
+    messages: list[list[tuple[str, list, list]]] = []
+
+    def send(content, buffers) -> None:
+        commands = json.loads(bytes(buffers[0]))
+        extra = [bytes(buffer) for buffer in buffers[1:]]
+        message = []
+        for code, args, *count in commands if isinstance(commands[0], list) else [commands]:
+            taken = count[0] if count else 0
+            message.append((COMMAND_NAMES[code], args, extra[:taken]))
+            extra = extra[taken:]
+        messages.append(message)
+
+    monkeypatch.setattr(pad.canvas._canvas_manager, "send", send)
+    return messages
+
+
+def test_undo_and_a_pen_up_after_many_strokes_draw_no_old_stroke_again(pad, monkeypatch):
+    # Before issue 15, each Undo redrew every stroke on the canvas and in Python, and each
+    # pen-up rasterised every stroke again: slower the more strokes there were.
+    many = [
+        [(20 + 2 * (i % 120), 30 + 100 * (i // 120) + 6 * k) for k in range(10)]
+        for i in range(150)
+    ]
+    for stroke in many:
+        mouse_stroke(pad, stroke)
+    read_before = pad.prediction
+    discs = []
+    ellipse = ImageDraw.ImageDraw.ellipse
+    monkeypatch.setattr(
+        ImageDraw.ImageDraw,
+        "ellipse",
+        lambda *args, **kwargs: discs.append(ellipse(*args, **kwargs)),
+    )
+    messages = canvas_messages(pad, monkeypatch)
+    mouse_stroke(pad, ONE)
+    assert 0 < len(discs) <= len(ONE)  # the new stroke's own discs, no other stroke's
+    assert pad.prediction is not read_before
+    discs.clear()
+    messages.clear()
+    pad.undo_button.click()
+    assert discs == []  # the kept raster unpaints the stroke; nothing is drawn again
+    np.testing.assert_allclose(pad.prediction.probabilities, read_before.probabilities, atol=1e-6)
+    # The canvas gets one short message: the drawing as one image, the pixels the network read.
+    [message] = messages
+    assert len(message) <= 12 and sum(len(b) for *_, buffers in message for b in buffers) < 20_000
+    [(_, _, [png])] = [command for command in message if command[0] == "putImageData"]
+    shown = np.asarray(Image.open(io.BytesIO(png)))
+    np.testing.assert_array_equal(shown, render_strokes(many))
+    send(pad, "client_ready")  # a new browser view gets the same, as one image too
+    assert [name for name, *_ in messages[-1]].count("putImageData") == 1
+    assert len(messages[-1]) <= 12
 
 
 def test_a_lost_pen_up_does_not_draw_a_line_to_the_next_stroke(pad):

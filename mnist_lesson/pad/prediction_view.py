@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 
 from mnist_lesson.data.sprite import IMAGE_SIZE
 from mnist_lesson.pad.reading import Prediction
+from mnist_lesson.pad.widget_tree import close_widget_tree
 
 HINT = "Draw a digit (0–9) in the black square with your mouse or finger."
 SEEN_SCALE = 4  # the 28 × 28 image the model saw is shown this many times bigger
@@ -79,3 +80,7 @@ class PredictionView:
         )
         for bar in self.bars:
             bar.value, bar.bar_style = 0.0, ""
+
+    def close(self) -> None:
+        """Close every widget the view made, with their layouts and styles."""
+        close_widget_tree(self.widget, self.headline, self.bars, self.seen, self.seen_caption)

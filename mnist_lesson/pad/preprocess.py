@@ -129,20 +129,34 @@ def render_strokes(
         size: the canvas side in pixels.
         pen_width: the pen's diameter in pixels.
     """
-    if pen_width <= 0:
-        raise ValueError(f"pen_width must be a positive number of pixels, not {pen_width!r}.")
+    check_pen_width(pen_width)
     canvas = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(canvas)
-    radius = pen_width / 2 - 0.5  # Pillow's ellipse box includes both end pixels
     for stroke in strokes:
-        # Pillow puts pixel centres on whole numbers; the canvas puts them at i + 0.5.
-        points = _thin([(float(x) - 0.5, float(y) - 0.5) for x, y in stroke], MIN_STEP)
-        if len(points) > 1:
-            draw.line(points, fill=255, width=max(1, round(pen_width)))
-        for x, y in points:
-            # Round caps and joins: a disc at every kept point.
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+        draw_stroke(draw, stroke, pen_width)
     return np.asarray(canvas, dtype=np.uint8)
+
+
+def check_pen_width(pen_width: float) -> None:
+    """Raise a clear ``ValueError`` unless ``pen_width`` is a positive number of pixels."""
+    if not pen_width > 0:
+        raise ValueError(f"pen_width must be a positive number of pixels, not {pen_width!r}.")
+
+
+def draw_stroke(draw: ImageDraw.ImageDraw, stroke: Sequence[Point], pen_width: float) -> None:
+    """Draw one stroke in white (255) with a round, hard-edged pen (see ``render_strokes``).
+
+    Strokes only ever add white, so drawing them one at a time onto the same image, in any
+    order, gives the image ``render_strokes`` gives: the union of their pixels.
+    """
+    radius = pen_width / 2 - 0.5  # Pillow's ellipse box includes both end pixels
+    # Pillow puts pixel centres on whole numbers; the canvas puts them at i + 0.5.
+    points = _thin([(float(x) - 0.5, float(y) - 0.5) for x, y in stroke], MIN_STEP)
+    if len(points) > 1:
+        draw.line(points, fill=255, width=max(1, round(pen_width)))
+    for x, y in points:
+        # Round caps and joins: a disc at every kept point.
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
 
 
 def _thin(points: list[Point], spacing: float) -> list[Point]:

@@ -19,18 +19,23 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from functools import partial
 
-from ipywidgets import Button, HBox, Layout, VBox, Widget
+from ipywidgets import Button, HBox, Layout, VBox
 
 from mnist_lesson.pad.canvas import PadCanvas
 from mnist_lesson.pad.prediction_view import PredictionView
 from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
 from mnist_lesson.pad.reading import Prediction, read_drawing
 from mnist_lesson.pad.strokes import Strokes
+from mnist_lesson.pad.touch import DrawingFinger
+from mnist_lesson.pad.widget_tree import close_widget_tree
 from mnist_lesson.predict import check_network
 
 FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
 INK, PAPER = "white", "black"
+# A drawing of more strokes or points than these is repainted as one image (see _redraw).
+REDRAW_STROKES, REDRAW_POINTS = 50, 2_000
 
 _live_pads: weakref.WeakValueDictionary[str, DrawingPad] = weakref.WeakValueDictionary()
 
@@ -60,6 +65,7 @@ class DrawingPad:
         self.name = name
         self.model = model
         self.strokes = Strokes(PAD_SIZE, pen_width)
+        self.finger = DrawingFinger(PAD_SIZE)  # which listed touch draws (touch.py)
         self.prediction: Prediction | None = None
         self._pending: list[tuple[float, float]] = []  # moves not yet drawn on the canvas
         self._last_flush = 0.0
@@ -88,10 +94,10 @@ class DrawingPad:
             (self.canvas.on_mouse_move, self._pen_move),
             (self.canvas.on_mouse_up, self._pen_up),
             (self.canvas.on_mouse_out, self._pen_up),  # the browser sends no mouse-up outside
-            (self.canvas.on_touch_start, self._touch_start),
-            (self.canvas.on_touch_move, self._touch_move),
-            (self.canvas.on_touch_end, self._touch_end),
-            (self.canvas.on_touch_cancel, self._touch_end),
+            (self.canvas.on_touch_start, partial(self._touch, "touch_start")),
+            (self.canvas.on_touch_move, partial(self._touch, "touch_move")),
+            (self.canvas.on_touch_end, partial(self._touch, "touch_end")),
+            (self.canvas.on_touch_cancel, partial(self._touch, "touch_cancel")),
             (self.canvas.on_client_ready, self._redraw),
             (self.clear_button.on_click, self.clear),
             (self.undo_button.on_click, self.undo),
@@ -108,7 +114,7 @@ class DrawingPad:
 
         display(self.widget)
 
-    # Pen events, from the mouse or the first finger.
+    # Pen events, from the mouse or the drawing finger.
     def _pen_down(self, x: float, y: float) -> None:
         if self.strokes.drawing:  # a pen-up went missing: end the stroke where it was
             self._pen_up(*self.strokes.strokes[-1][-1])
@@ -134,18 +140,11 @@ class DrawingPad:
         self._flush()
         self._read()
 
-    def _touch_start(self, touches: list[tuple[float, float]]) -> None:
-        if touches:
-            self._pen_down(*touches[0])
-
-    def _touch_move(self, touches: list[tuple[float, float]]) -> None:
-        if touches:
-            self._pen_move(*touches[0])
-
-    def _touch_end(self, touches: list[tuple[float, float]]) -> None:
-        # The event lists the fingers still down, not the one lifted: end where it last was.
-        if self.strokes.drawing:
-            self._pen_up(*self.strokes.strokes[-1][-1])
+    def _touch(self, event: str, touches: list[tuple[float, float]]) -> None:
+        """Follow the drawing finger only: other fingers neither start nor end a stroke."""
+        pen = {"down": self._pen_down, "move": self._pen_move, "up": self._pen_up}
+        for action, (x, y) in self.finger.follow(event, touches):
+            pen[action](x, y)
 
     # Drawing: the canvas shows the strokes; it is never read back.
     def _flush(self) -> None:
@@ -176,20 +175,31 @@ class DrawingPad:
         self._flush_timer = loop.call_later(FRAME_SECONDS, flush_later)
 
     def _redraw(self, *_) -> None:
-        """Paint the whole drawing again (on start, after Undo, or for a new browser view)."""
+        """Paint the whole drawing again (after Undo or Clear, or for a new browser view).
+
+        A drawing of up to ``REDRAW_STROKES`` strokes and ``REDRAW_POINTS`` points is drawn
+        stroke by stroke, as the browser drew it (anti-aliased); a bigger one is sent as the
+        pad's own raster, ``strokes.image()``, one PNG of a few kB, so that Undo costs the same
+        however many strokes there are (the strokes then show hard-edged, as the network
+        sees them).
+        """
         with self.canvas.hold():
             self.canvas.line_cap = self.canvas.line_join = "round"
             self.canvas.line_width = self.strokes.pen_width
             self.canvas.stroke_style = self.canvas.fill_style = INK
             self.canvas.clear()
-            self.canvas.fill_style = PAPER
-            self.canvas.fill_rect(0, 0, PAD_SIZE, PAD_SIZE)
-            self.canvas.fill_style = INK
-            for stroke in self.strokes.strokes:
-                x, y = stroke[0]
-                self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
-                if len(stroke) > 1:
-                    self.canvas.stroke_lines(stroke)
+            strokes = self.strokes.strokes
+            if len(strokes) <= REDRAW_STROKES and sum(map(len, strokes)) <= REDRAW_POINTS:
+                self.canvas.fill_style = PAPER
+                self.canvas.fill_rect(0, 0, PAD_SIZE, PAD_SIZE)
+                self.canvas.fill_style = INK
+                for stroke in strokes:
+                    x, y = stroke[0]
+                    self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
+                    if len(stroke) > 1:
+                        self.canvas.stroke_lines(stroke)
+            else:
+                self.canvas.put_image_data(self.strokes.image())  # a grey PNG, opaque
         self._pending.clear()
 
     def _read(self) -> None:
@@ -223,28 +233,8 @@ class DrawingPad:
         for register, handler in self._handlers:
             register(handler, remove=True)
         self._handlers = []
-        close_widget_tree(self.widget)
+        close_widget_tree(self.widget, self.canvas, self.clear_button, self.undo_button)
+        self.view.close()  # all it made, also what is not (or no longer) in the pad's tree
         self.model = None
         if _live_pads.get(self.name) is self:
             del _live_pads[self.name]
-
-
-def close_widget_tree(root: Widget) -> None:
-    """Close a widget and every widget it refers to: children, layouts, styles, managers.
-
-    An open container that still lists a closed widget breaks a page opened later: the page
-    fetches every open widget's state, cannot find the closed one ("widget model not
-    found"), and shows no widget at all.
-    """
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        widget = stack.pop()
-        if id(widget) in seen:
-            continue
-        seen.add(id(widget))
-        for name in widget.keys:
-            value = getattr(widget, name, None)
-            values = value if isinstance(value, list | tuple) else [value]
-            stack.extend(item for item in values if isinstance(item, Widget))
-        widget.close()
