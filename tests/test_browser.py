@@ -311,6 +311,43 @@ def test_04_train_live_plot_moves_while_training_and_stays(lessons, page):
     check_learner_view(page, "04_train")
 
 
+def test_04_stop_ends_the_300_digit_run_where_it_was_clicked(lessons, page):
+    """Stop, clicked while Run All trains the 300-digit network, ends that fit there: the
+    progress line, the final chart and the printed comparison agree on where; the cells
+    after it still run, in order, with no error."""
+    server, _ = lessons
+    notebook = "notebooks/04_train.ipynb"
+    open_notebook(page, server, notebook)
+    run_all_cells(page, notebook)
+    small = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot").nth(1)
+    line = small.locator('.jp-OutputArea-output[data-mime-type="text/plain"]').first
+    deadline = time.monotonic() + 300
+    while (progress_position(line.text_content() if line.count() else None) or 0) < 5:
+        assert time.monotonic() < deadline, "the 300-digit run did not reach epoch 5 in 300 s"
+        time.sleep(0.1)
+    small.get_by_role("button", name="Stop").click()
+    clicked_at = progress_position(line.text_content())
+    wait_all_cells_ran(page, notebook)
+    assert error_outputs(page, notebook) == []
+    final = line.text_content().strip()
+    stopped_at = progress_position(final)
+    assert final.endswith("stopped by you"), final
+    # It stopped soon after the click: a batch is a tenth of an epoch here.
+    assert clicked_at <= stopped_at < min(clicked_at + 3, 39), (clicked_at, final)
+    with Image.open(io.BytesIO(base64.b64decode(
+        small.locator("img").get_attribute("src").split(",", 1)[1]
+    ))) as image:  # fmt: skip
+        assert image.text["Progress"] == final  # the chart was drawn where the line stopped
+        assert float(image.text["Epochs"]) == pytest.approx(stopped_at, abs=0.01)
+    compared = page.locator(".jp-CodeCell", has_text="# Compare the two networks")
+    epochs = re.search(
+        r"300 digits\s+(\d+) epochs", compared.locator(".jp-OutputArea").text_content()
+    )
+    assert epochs and int(epochs[1]) == int(PROGRESS.match(final)[1]) == math.ceil(stopped_at)
+    assert small.get_by_role("button", name="Stopped").is_disabled()
+    screenshot(small.locator(".jp-OutputArea"), "04_train_stopped.png")
+
+
 def reading(scope) -> str:
     """The reading a pad shows; ``scope`` is one pad's locator, or a page with one pad."""
     return scope.locator(".mnist-pad-reading").inner_text().strip()
