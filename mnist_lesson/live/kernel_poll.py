@@ -19,6 +19,11 @@ import threading
 from typing import Any, ClassVar
 
 WIDGET_MESSAGES = {"comm_open", "comm_msg", "comm_close"}
+# What the poller uses of ipykernel 7's kernel, checked before any button shows.
+KERNEL_PARTS = (
+    "session", "dispatch_shell", "shell_main", "get_parent", "set_parent",
+    "_get_shell_context_var", "_shell_parent_ident",
+)  # fmt: skip
 
 
 class ShellPoller:
@@ -53,6 +58,8 @@ class ShellPoller:
             kernel = getattr(shell, "kernel", None)
             if kernel is None or kernel.shell_channel_thread is None:
                 return None
+            if not all(hasattr(kernel, name) for name in KERNEL_PARTS):
+                return None  # a kernel this poller was not written for: no buttons
             cls._current = cls(kernel, shell)
         except (ImportError, AttributeError):  # not in a kernel, or an ipykernel before 7
             return None
