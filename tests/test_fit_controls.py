@@ -332,3 +332,28 @@ def test_pause_holds_a_running_fit_and_resume_lets_it_finish(kernel):
     assert [t for t, _ in fit["begins"] if t > resumed_at]  # and batches came after Resume
     assert fit["paused"] > 0.5
     assert fit["click_threads"] == ["MainThread", "MainThread"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_an_interrupt_during_fit_aborts_the_kept_cells_as_jupyter_does(kernel):
+    fit_id = kernel.client.execute("fit(epochs=30)")
+    kernel.button("Stop")
+    time.sleep(1.0)
+    next_id = kernel.client.execute("print('ran after an interrupt')")
+    time.sleep(0.5)  # the poller has kept it by now
+    kernel.manager.interrupt_kernel()
+    replies = {}
+    while len(replies) < 2:
+        reply = kernel.client.get_shell_msg(timeout=120)
+        if reply["parent_header"].get("msg_id") in (fit_id, next_id):
+            replies[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+    # As without the buttons: the interrupted cell fails, the cells queued after it are not run.
+    assert replies == {fit_id: "error", next_id: "aborted"}
+    while True:  # read past the interrupted cell's error, to the queued cell's end
+        message = kernel.client.get_iopub_msg(timeout=120)
+        kernel.messages.append(message)
+        if idle(message, next_id):
+            break
+    assert "ran after an interrupt" not in printed(kernel.messages, next_id)
+    assert kernel.run("print(1 + 1)") == "2\n"  # and the kernel goes on
