@@ -56,8 +56,10 @@ class LivePlot(keras.callbacks.Callback):
             newer), ``False`` never. Stop ends ``fit`` after the batch in progress.
     """
 
-    # Keras may then run the per-batch hook on a worker thread, so the training loop never
-    # waits for it; a lock keeps those calls one at a time.
+    # Keras may then run the batch-end hooks on a worker thread (with a backend it marks
+    # thread-safe: JAX, PyTorch; not TensorFlow), so the training loop never waits for them;
+    # a lock keeps those calls one at a time. Batch-begin hooks, where the buttons' clicks
+    # are taken in, always run on the main thread.
     async_safe = True
 
     def __init__(
