@@ -14,7 +14,7 @@ The modules, by role (a subpackage groups the modules of one part):
   with the pad's pen); ``networks``: trained networks saved under the name of their origin.
 - ``predict``: the one way to ask a network for probabilities.
 - ``evaluation`` and ``model_insides``: the numbers; ``plots`` draws them (on ``figures``).
-- ``live/``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs.
+- ``live/``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs, Pause and Stop.
 - ``pad/``: the drawing pad and ``to_mnist``.
 - ``exercises/``: the checks of each lesson's *Your turn*, one module per lesson.
 - ``colab`` and ``tensorflow_logs``: the setup cell, and TensorFlow's start-up lines hidden.

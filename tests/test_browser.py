@@ -311,6 +311,62 @@ def test_04_train_live_plot_moves_while_training_and_stays(lessons, page):
     check_learner_view(page, "04_train")
 
 
+def wait_progress(line, epochs: float, timeout: float = 300) -> None:
+    """Wait until a LivePlot's progress line (a locator) says ``epochs`` are done."""
+    deadline = time.monotonic() + timeout
+    while (progress_position(line.text_content() if line.count() else None) or 0) < epochs:
+        assert time.monotonic() < deadline, f"training did not reach epoch {epochs} in time"
+        time.sleep(0.1)
+
+
+def test_04_pause_holds_the_main_fit_and_stop_ends_the_300_digit_run(lessons, page):
+    """In Run All: Pause holds the main fit (line and chart still) until Resume; Stop ends
+    the 300-digit fit where it was clicked: the progress line, the final chart and the
+    printed comparison agree on where; the cells after it still run, in order, no error."""
+    server, _ = lessons
+    notebook = "notebooks/04_train.ipynb"
+    open_notebook(page, server, notebook)
+    run_all_cells(page, notebook)
+    main = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot").nth(0)
+    main_line = main.locator('.jp-OutputArea-output[data-mime-type="text/plain"]').first
+    wait_progress(main_line, 0.3)
+    main.get_by_role("button", name="Pause").click()
+    main.get_by_role("button", name="Resume").wait_for(timeout=10_000)
+    held = main_line.text_content()
+    assert held.strip().endswith("paused: click Resume to go on"), held
+    time.sleep(1.5)
+    assert main_line.text_content() == held  # not one batch in 1.5 s
+    main.get_by_role("button", name="Resume").click()
+    main.get_by_role("button", name="Pause").wait_for(timeout=10_000)
+    small = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot").nth(1)
+    line = small.locator('.jp-OutputArea-output[data-mime-type="text/plain"]').first
+    wait_progress(line, 5)
+    small.get_by_role("button", name="Stop").click()
+    clicked_at = progress_position(line.text_content())
+    wait_all_cells_ran(page, notebook)
+    assert error_outputs(page, notebook) == []
+    final = line.text_content().strip()
+    stopped_at = progress_position(final)
+    assert final.endswith("stopped by you"), final
+    # It stopped soon after the click: a batch is a tenth of an epoch here.
+    assert clicked_at <= stopped_at < min(clicked_at + 3, 39), (clicked_at, final)
+    with Image.open(io.BytesIO(base64.b64decode(
+        small.locator("img").get_attribute("src").split(",", 1)[1]
+    ))) as image:  # fmt: skip
+        assert image.text["Progress"] == final  # the chart was drawn where the line stopped
+        assert float(image.text["Epochs"]) == pytest.approx(stopped_at, abs=0.01)
+    compared = page.locator(".jp-CodeCell", has_text="# Compare the two networks")
+    epochs = re.search(
+        r"300 digits\s+(\d+) epochs", compared.locator(".jp-OutputArea").text_content()
+    )
+    assert epochs and int(epochs[1]) == int(PROGRESS.match(final)[1]) == math.ceil(stopped_at)
+    assert small.get_by_role("button", name="Stopped").is_disabled()
+    assert "stopped" not in main_line.text_content() and main_line.text_content().startswith(
+        "epoch 3 of 3 [####################] 100%"
+    )  # the paused main fit, resumed, ran to its end
+    screenshot(small.locator(".jp-OutputArea"), "04_train_stopped.png")
+
+
 def reading(scope) -> str:
     """The reading a pad shows; ``scope`` is one pad's locator, or a page with one pad."""
     return scope.locator(".mnist-pad-reading").inner_text().strip()

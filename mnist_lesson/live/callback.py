@@ -6,7 +6,8 @@
 The Python twin of tfjs-vis's ``fitCallbacks``: training curves per batch, validation points
 per epoch, x in epochs. The callback only forwards Keras's ``logs``: the numbers live in
 ``mnist_lesson.live.history.TrainingHistory``, the drawing in ``mnist_lesson.live.render``
-and when and where it shows in ``mnist_lesson.live.output``.
+and when and where it shows in ``mnist_lesson.live.output``; the Pause and Stop buttons in
+``mnist_lesson.live.controls``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TextIO
 
 import keras
 
+from mnist_lesson.live.controls import ControlButtons, FitControls, start_controls
 from mnist_lesson.live.history import TrainingHistory
 from mnist_lesson.live.output import NotebookOutput, TerminalOutput, Throttle, running_in_notebook
 from mnist_lesson.live.render import CurvesRenderer
@@ -48,10 +50,16 @@ class LivePlot(keras.callbacks.Callback):
         figsize: the figure size in inches.
         max_interval: the most seconds between two redraws while batches come in, so the
             chart keeps up with the progress line even when a redraw is slow.
+        controls: show Pause / Resume and Stop buttons that work while ``fit`` runs:
+            ``None`` shows them in JupyterLab and Notebook 7 (not in an unattended run),
+            ``True`` in any notebook kernel that can take clicks mid-cell (ipykernel 7 or
+            newer), ``False`` never. Stop ends ``fit`` after the batch in progress.
     """
 
-    # Keras may then run the per-batch hook on a worker thread, so the training loop never
-    # waits for it; a lock keeps those calls one at a time.
+    # Keras may then run the batch-end hooks on a worker thread (with a backend it marks
+    # thread-safe: JAX, PyTorch; not TensorFlow), so the training loop never waits for them;
+    # a lock keeps those calls one at a time. Batch-begin hooks, where the buttons' clicks
+    # are taken in, always run on the main thread.
     async_safe = True
 
     def __init__(
@@ -66,6 +74,7 @@ class LivePlot(keras.callbacks.Callback):
         stream: TextIO | None = sys.stdout,
         figsize: tuple[float, float] = (10.0, 3.6),
         max_interval: float = 1.25,
+        controls: bool | None = None,
     ) -> None:
         super().__init__()
         self.history = TrainingHistory(metrics)
@@ -79,6 +88,9 @@ class LivePlot(keras.callbacks.Callback):
         self._epoch_start = self._last_batch_end = time.perf_counter()
         self._in_fit = False
         self._validation_batches: int | None = None  # batches scored, while validating
+        self._controls_setting = controls
+        self.controls: FitControls | None = None  # made when fit begins, where they can work
+        self.buttons: ControlButtons | None = None
 
     @property
     def figure(self):
@@ -94,6 +106,10 @@ class LivePlot(keras.callbacks.Callback):
             )
         self.history.start(self.params.get("epochs"), self.params.get("steps"))
         self._in_fit = True
+        if isinstance(self.output, NotebookOutput):
+            self.controls, self.buttons = start_controls(
+                self._controls_setting, self._controls_changed
+            )
         # The empty axes show at once, so the learner sees where the curves will come. This
         # first draw is the slowest (fonts, text layout: about 0.1 s), and it is made once.
         self._refresh(force=True)
@@ -102,6 +118,16 @@ class LivePlot(keras.callbacks.Callback):
         """Note the new epoch and start its clock."""
         self.history.begin_epoch(epoch)
         self._epoch_start = self._last_batch_end = time.perf_counter()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        """Take in Pause and Stop clicks (on the main thread: Keras calls it there)."""
+        if self.controls is not None:
+            self._obey_controls()
+
+    def on_test_batch_begin(self, batch, logs=None):
+        """Take in clicks while ``fit`` scores the validation digits, too."""
+        if self.controls is not None and self._in_fit:
+            self._obey_controls()
 
     def on_train_batch_end(self, batch, logs=None):
         """Record the batch's figures; redraw if the throttle allows."""
@@ -131,6 +157,8 @@ class LivePlot(keras.callbacks.Callback):
         """Draw the final figure, whatever the throttle says, show it and save it."""
         with self._lock:
             self._in_fit = False
+            if self.buttons is not None:
+                self.buttons.finish()
             self.renderer.update(self.history)
             line = self._line()
             self.output.finish(self._png(line), line)
@@ -146,7 +174,24 @@ class LivePlot(keras.callbacks.Callback):
             done = self._validation_batches * (self.batch_size or 1)
             unit = "test digits" if self.batch_size else "test batches"
             line += f" · validating: {done:,} {unit} scored"
+        if self.controls is not None and self.controls.stop_requested:
+            line += " · stopping after this batch" if self._in_fit else " · stopped by you"
+        elif self.controls is not None and self.controls.paused:
+            line += " · paused: click Resume to go on"
         return line
+
+    def _obey_controls(self) -> None:
+        held = self.controls.between_batches()
+        if held:
+            with self._lock:  # a pause is not training time: the speed leaves it out
+                self._epoch_start += held
+        if self.controls.stop_requested:
+            self.model.stop_training = True
+
+    def _controls_changed(self) -> None:
+        self.buttons.refresh()
+        with self._lock:
+            self.output.show(None, self._line())
 
     def _refresh(self, force: bool = False) -> None:
         if self.output.wants_figure and (force or self.figure_throttle.ready()):

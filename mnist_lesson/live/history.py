@@ -59,9 +59,9 @@ class TrainingHistory:
         # Per batch: (epoch, batches finished in it, value); x is worked out when read, so
         # an unknown epoch length can be learnt from the first epoch.
         self._batch_points: dict[str, list[tuple[int, int, float]]] = {m: [] for m in self.metrics}
-        # Per epoch: (epochs finished, value) for each metric and its val_ twin.
+        # Per epoch: (epochs done, fractional if cut short, value), each metric and val_ twin.
         names = [*self.metrics, *(VALIDATION_PREFIX + m for m in self.metrics)]
-        self._epoch_points: dict[str, list[tuple[int, float]]] = {n: [] for n in names}
+        self._epoch_points: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
         self._longest_epoch = 0
         self.epochs_done = 0  # epochs finished
 
@@ -96,12 +96,18 @@ class TrainingHistory:
                 self.latest[metric] = value
 
     def end_epoch(self, epoch: int, logs: Mapping[str, float]) -> None:
-        """Record the figures of a finished epoch, validation ones included when present."""
+        """Record the figures of a finished epoch, validation ones included when present.
+
+        An epoch cut short (``fit`` stopped mid-epoch) has its points where it stopped.
+        """
         self._longest_epoch = max(self._longest_epoch, self.batches_done)
         self.epochs_done += 1
+        x = epoch + 1.0
+        if self.steps_per_epoch and epoch == self.epoch:
+            x = epoch + min(1.0, self.batches_done / self.steps_per_epoch)
         for name, points in self._epoch_points.items():
             if name in logs:
-                points.append((epoch + 1, float(logs[name])))
+                points.append((x, float(logs[name])))
                 self.latest[name] = float(logs[name])
 
     def _epoch_length(self) -> int:

@@ -1,0 +1,370 @@
+"""Pause, Resume and Stop while ``fit`` runs: the state machine, the buttons, a real kernel."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from mnist_lesson.live.controls import ControlButtons, FitControls, start_controls
+from mnist_lesson.live.history import TrainingHistory
+from mnist_lesson.live.kernel_poll import ShellPoller
+from tests.conftest import REPO_ROOT
+
+
+class FakeTime:
+    """A clock that only moves when slept on (or told to)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def scripted_clicks(controls_box: list, clicks: dict[int, str]):
+    """Return a poll that clicks as a learner would: on poll number n, ``clicks[n]``."""
+    count = [0]
+
+    def poll() -> None:
+        count[0] += 1
+        action = clicks.get(count[0])
+        if action == "pause":
+            controls_box[0].toggle_pause()
+        elif action == "stop":
+            controls_box[0].stop()
+
+    return poll
+
+
+def test_controls_poll_at_most_every_poll_interval_while_training_runs():
+    fake, polls = FakeTime(), []
+    controls = FitControls(lambda: polls.append(fake.now), 0.15, clock=fake.clock)
+    for _ in range(1000):  # 10 s of 10 ms batches
+        assert controls.between_batches() == 0.0
+        fake.now += 0.01
+    gaps = np.diff(polls)
+    assert min(gaps) >= 0.15 - 1e-9 and max(gaps) <= 0.16 + 1e-9
+    # The first batch polls, then the first at least 0.15 s later: every 0.15–0.16 s.
+    assert len(polls) == controls.polls == 64
+    assert fake.sleeps == []  # running, it never waits
+
+
+def test_pause_holds_training_asleep_between_polls_until_resume():
+    fake, box = FakeTime(), []
+    changes = []
+    poll = scripted_clicks(box, {1: "pause", 11: "pause"})  # Pause, then Resume 10 polls on
+    controls = FitControls(poll, 0.15, 0.05, lambda: changes.append(box[0].state), fake.clock)
+    controls.sleep = fake.sleep
+    box.append(controls)
+    held = controls.between_batches()
+    assert held == pytest.approx(10 * 0.05)  # ten sleeps of pause_interval, a poll after each
+    assert fake.sleeps == [0.05] * 10 and controls.polls == 11
+    assert changes == ["paused", "running"] and controls.paused_seconds == held
+    assert controls.between_batches() == 0.0  # resumed: the next batch goes straight on
+
+
+def test_stop_ends_a_pause_and_then_nothing_restarts_it():
+    fake, box = FakeTime(), []
+    controls = FitControls(scripted_clicks(box, {1: "pause", 4: "stop"}), clock=fake.clock)
+    controls.sleep = fake.sleep
+    box.append(controls)
+    assert controls.between_batches() == pytest.approx(3 * 0.05)
+    assert controls.state == "stopping" and not controls.paused
+    controls.toggle_pause()  # a late click on Pause
+    assert controls.state == "stopping"
+
+
+def test_controls_refuse_a_pause_interval_longer_than_the_poll_interval():
+    with pytest.raises(ValueError, match="pause_interval"):
+        FitControls(poll_interval=0.1, pause_interval=0.5)
+
+
+def test_buttons_click_the_controls_and_follow_their_state():
+    controls = FitControls()
+    buttons = ControlButtons(controls)
+    controls.on_change = buttons.refresh
+    buttons.pause.click()  # what a browser click runs in the kernel
+    assert controls.state == "paused" and buttons.pause.description == "Resume"
+    buttons.pause.click()
+    assert controls.state == "running" and buttons.pause.description == "Pause"
+    buttons.stop.click()
+    assert controls.state == "stopping" and buttons.stop.description == "Stopping…"
+    assert buttons.pause.disabled and buttons.stop.disabled
+    buttons.finish()
+    assert buttons.stop.description == "Stopped"
+
+
+def test_no_controls_without_a_front_end_or_a_kernel(monkeypatch):
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert start_controls(None, lambda: None) == (None, None)  # nbclient, a terminal
+    assert start_controls(False, lambda: None) == (None, None)
+    monkeypatch.setenv("JPY_SESSION_NAME", "04_train.ipynb")
+    assert start_controls(True, lambda: None) == (None, None)  # no kernel here: no poller
+    assert ShellPoller.for_this_kernel() is None
+
+
+def test_shell_poller_does_nothing_off_the_main_thread():
+    poller = ShellPoller.__new__(ShellPoller)  # no kernel: any socket use would fail
+    results = []
+    worker = threading.Thread(target=lambda: results.append(poller.poll()))
+    worker.start()
+    worker.join()
+    assert results == [0]
+
+
+def test_history_puts_a_cut_short_epoch_where_it_stopped():
+    history = TrainingHistory(("loss",))
+    history.start(epochs=10, steps_per_epoch=8)
+    history.begin_epoch(0)
+    for batch in range(8):
+        history.add_batch(0, batch, {"loss": 1.0})
+    history.end_epoch(0, {"loss": 1.0, "val_loss": 2.0})
+    history.begin_epoch(1)
+    for batch in range(3):  # Stop, three batches into the second epoch
+        history.add_batch(1, batch, {"loss": 0.5})
+    history.end_epoch(1, {"loss": 0.5, "val_loss": 1.5})
+    assert history.epoch_curve("val_loss") == ([1.0, 1.375], [2.0, 1.5])
+    assert history.position == 1.375 == history.batch_curve("loss")[0][-1]
+
+
+# --- A real kernel, sent the messages a browser sends ------------------------------------
+
+SETUP = """\
+import threading, time
+import keras
+import numpy as np
+from mnist_lesson.live.callback import LivePlot
+
+x = np.random.default_rng(0).random((2048, 8), dtype=np.float32)
+y = keras.utils.to_categorical((x.sum(axis=1) > 4).astype(int), 2)
+
+def new_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+class Recorder(keras.callbacks.Callback):
+    # Keras runs batch-end hooks on a worker thread where every callback is async-safe and the
+    # backend thread-safe (not TensorFlow's); the clicks must be handled on the main thread.
+    async_safe = True
+
+    def __init__(self, live):
+        super().__init__()
+        self.live, self.begins, self.click_threads = live, [], []
+
+    def on_train_begin(self, logs=None):
+        for button in (self.live.buttons.pause, self.live.buttons.stop):
+            button.on_click(lambda _: self.click_threads.append(threading.current_thread().name))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        time.sleep(0.01)  # a batch that takes a while, as the lesson's do
+        self.begins.append((time.time(), self.live.controls.state))
+
+    def on_train_end(self, logs=None):
+        self.final_weights = [w.copy() for w in self.model.get_weights()]
+
+def fit(epochs):
+    global model, live, recorder, initial, history
+    model, live = new_model(), LivePlot(batch_size=32)
+    recorder, initial = Recorder(live), [w.copy() for w in model.get_weights()]
+    history = model.fit(x, y, batch_size=32, epochs=epochs, validation_split=0.25,
+                        verbose=0, callbacks=[live, recorder])
+
+def report():
+    same = lambda a, b: all(np.array_equal(u, v) for u, v in zip(a, b))
+    now = model.get_weights()
+    print("REPORT " + json.dumps({
+        "epochs": len(history.history["loss"]), "epochs_done": live.history.epochs_done,
+        "position": live.history.position, "val_x": live.history.epoch_curve("val_loss")[0],
+        "kept": same(now, recorder.final_weights), "trained": not same(now, initial),
+        "begins": recorder.begins, "click_threads": recorder.click_threads,
+        "paused": live.controls.paused_seconds,
+        "line": live._line()}))
+import json
+"""
+
+
+class Kernel:
+    """A kernel started as JupyterLab starts one, driven with the messages a browser sends."""
+
+    def __init__(self) -> None:
+        from jupyter_client import KernelManager
+
+        env = {**os.environ, "JPY_SESSION_NAME": "04_train.ipynb"}  # as jupyter_server sets
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        self.manager = KernelManager(kernel_name="python3")
+        self.manager.start_kernel(cwd=str(REPO_ROOT), env=env)
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=120)
+        self.messages: list[dict] = []  # every IOPub message read so far
+
+    def read_until(self, done, timeout: float = 120) -> dict:
+        """Read IOPub messages until ``done(message)``; return that message."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                message = self.client.get_iopub_msg(timeout=1)
+            except queue.Empty:
+                continue
+            self.messages.append(message)
+            if message["msg_type"] == "error":
+                raise AssertionError("\n".join(message["content"]["traceback"]))
+            if done(message):
+                return message
+        raise AssertionError(f"no such message within {timeout} s")
+
+    def run(self, code: str, timeout: float = 120) -> str:
+        """Run a cell to its end; return what it printed."""
+        msg_id = self.client.execute(code)
+        start = len(self.messages)
+        self.read_until(lambda m: idle(m, msg_id), timeout)
+        return printed(self.messages[start:], msg_id)
+
+    def button(self, description: str) -> str:
+        """Wait for the kernel to open a button labelled ``description``; return its comm."""
+
+        def opened(message):
+            state = message["content"].get("data", {}).get("state", {})
+            return message["msg_type"] == "comm_open" and state.get("description") == description
+
+        return self.read_until(opened)["content"]["comm_id"]
+
+    def training(self) -> None:
+        """Wait until the progress line reports a loss: batches are being trained."""
+
+        def line_with_loss(message):
+            text = message["content"].get("data", {}).get("text/plain", "")
+            return message["msg_type"] == "update_display_data" and " · loss " in text
+
+        self.read_until(line_with_loss)
+
+    def click(self, comm_id: str) -> float:
+        """Send the message a browser sends when the button is clicked; return when."""
+        content = {"comm_id": comm_id, "data": {"method": "custom", "content": {"event": "click"}}}
+        self.client.session.send(self.client.shell_channel.socket, "comm_msg", content)
+        return time.time()
+
+    def close(self) -> None:
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)
+
+
+def idle(message: dict, msg_id: str) -> bool:
+    """Return whether ``message`` says the kernel finished the request ``msg_id``."""
+    return (
+        message["msg_type"] == "status"
+        and message["content"]["execution_state"] == "idle"
+        and message["parent_header"].get("msg_id") == msg_id
+    )
+
+
+def printed(messages: list[dict], msg_id: str) -> str:
+    """Return the text request ``msg_id`` printed, among ``messages``."""
+    return "".join(
+        m["content"]["text"]
+        for m in messages
+        if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id
+    )
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    pytest.importorskip("jupyter_client")
+    kernel = Kernel()
+    kernel.run(SETUP)
+    yield kernel
+    kernel.close()
+
+
+def report(kernel: Kernel) -> dict:
+    """Return what the last fit did, as the kernel saw it."""
+    return json.loads(kernel.run("report()").split("REPORT ", 1)[1])
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_stop_ends_a_running_fit_keeping_its_weights_and_the_next_cell_runs_after(kernel):
+    fit_id = kernel.client.execute("fit(epochs=30)")
+    stop = kernel.button("Stop")
+    kernel.training()
+    time.sleep(1.0)  # an epoch or two in
+    next_id = kernel.client.execute("print('after fit:', len(history.history['loss']))")
+    kernel.click(stop)
+    kernel.read_until(lambda m: idle(m, next_id))
+    fit = report(kernel)
+    assert 1 <= fit["epochs"] < 30 and fit["epochs"] == fit["epochs_done"]
+    # The queued cell ran after fit had ended: it saw the shortened history.
+    assert printed(kernel.messages, next_id) == f"after fit: {fit['epochs']}\n"
+    assert fit["kept"] and fit["trained"]  # the weights fit had reached, not the first ones
+    stopping = [t for t, state in fit["begins"] if state == "stopping"]
+    assert len(stopping) <= 1  # it ended after the batch in progress (and one begun)
+    # Cut short mid-epoch, or at an epoch's end when Stop came during validation.
+    assert fit["epochs"] - 1 < fit["position"] <= fit["epochs"]
+    assert fit["val_x"][-1] == pytest.approx(fit["position"])  # the last dot, where it stopped
+    assert fit["line"].endswith("stopped by you")
+    assert fit["click_threads"] == ["MainThread"]  # clicks are handled on the main thread
+    labels = [
+        m["content"]["data"]["state"].get("description")
+        for m in kernel.messages
+        if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == stop
+    ]
+    assert "Stopping…" in labels and labels[-1] == "Stopped"  # what the browser shows
+    assert fit_id != next_id
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_pause_holds_a_running_fit_and_resume_lets_it_finish(kernel):
+    fit_id = kernel.client.execute("fit(epochs=3)")
+    pause = kernel.button("Pause")
+    kernel.training()  # past the first batch, which TensorFlow traces (no hook runs then)
+    paused_at = kernel.click(pause)
+    time.sleep(1.5)
+    resumed_at = kernel.click(pause)
+    kernel.read_until(lambda m: idle(m, fit_id))
+    fit = report(kernel)
+    assert fit["epochs"] == 3  # resumed, it ran to the end
+    held = [t for t, _ in fit["begins"] if paused_at + 0.5 < t < resumed_at]
+    assert held == []  # no batch began while paused
+    assert [t for t, _ in fit["begins"] if t > resumed_at]  # and batches came after Resume
+    assert fit["paused"] > 0.5
+    assert fit["click_threads"] == ["MainThread", "MainThread"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_an_interrupt_during_fit_aborts_the_kept_cells_as_jupyter_does(kernel):
+    fit_id = kernel.client.execute("fit(epochs=30)")
+    kernel.button("Stop")
+    time.sleep(1.0)
+    next_id = kernel.client.execute("print('ran after an interrupt')")
+    time.sleep(0.5)  # the poller has kept it by now
+    kernel.manager.interrupt_kernel()
+    replies = {}
+    while len(replies) < 2:
+        reply = kernel.client.get_shell_msg(timeout=120)
+        if reply["parent_header"].get("msg_id") in (fit_id, next_id):
+            replies[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+    # As without the buttons: the interrupted cell fails, the cells queued after it are not run.
+    assert replies == {fit_id: "error", next_id: "aborted"}
+    while True:  # read past the interrupted cell's error, to the queued cell's end
+        message = kernel.client.get_iopub_msg(timeout=120)
+        kernel.messages.append(message)
+        if idle(message, next_id):
+            break
+    assert "ran after an interrupt" not in printed(kernel.messages, next_id)
+    assert kernel.run("print(1 + 1)") == "2\n"  # and the kernel goes on
