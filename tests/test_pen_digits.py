@@ -207,3 +207,36 @@ def test_a_named_folder_without_the_file_is_refused(tmp_path, monkeypatch):
         find_pen_digits()
     (tmp_path / PEN_FILE).write_text(SNIPPET)
     assert find_pen_digits() == tmp_path / PEN_FILE
+
+
+# --- the recipe: a fixed share of every batch ------------------------------------------------
+
+
+def test_pen_data_takes_a_fixed_share_of_every_batch(sample_data):
+    from mnist_lesson.pen_replay import pen_training_digits
+    from mnist_lesson.recipe import PEN_COPIES, TrainConfig, training_dataset
+
+    config = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0, pen_data=0.25)
+    pen_digits = parse_unipen(SNIPPET)
+    batches = list(training_dataset(sample_data, config, pen_digits))
+    reference = list(sample_data.dataset("train", 48))  # the MNIST part: 64 less 16
+    assert len(batches) == len(reference) == -(-8461 // 48)  # an epoch is one pass of MNIST
+    pen_images, _ = pen_training_digits(pen_digits, PEN_COPIES, config.seed)
+    pen_images = pen_images.astype(np.float32) / 255
+    for (images, labels), (mnist_images, mnist_labels) in zip(
+        batches[:20], reference[:20], strict=True
+    ):
+        count = len(mnist_images)
+        np.testing.assert_array_equal(images[:count], mnist_images)
+        np.testing.assert_array_equal(labels[:count], mnist_labels)
+        assert len(images) - count == 16
+        assert set(np.argmax(labels[count:], axis=1).tolist()) <= {7, 1}
+        for image in images[count:].numpy():
+            assert np.abs(pen_images - image).max(axis=(1, 2, 3)).min() < 1e-6
+
+
+def test_pen_data_without_pen_digits_says_what_to_pass(sample_data):
+    from mnist_lesson.recipe import TrainConfig, training_dataset
+
+    with pytest.raises(ValueError, match="pass pen_digits=read_pen_digits"):
+        training_dataset(sample_data, TrainConfig(pen_strokes=0, pen_data=0.25), [])

@@ -23,6 +23,8 @@ from tests.conftest import REPO_ROOT
         ({"rotation_degrees": 180}, "rotation_degrees must be between 0"),
         ({"pen_strokes": 1.5}, "pen_strokes must be between 0"),
         ({"seed": -1}, "seed must be a whole number of at least 0, not -1"),
+        ({"pen_data": 0.75}, "pen_data must be between 0"),
+        ({"pen_data": 0.001}, "at least one digit a batch is a pen digit"),
     ],
 )
 def test_config_names_a_bad_setting(change, message):
