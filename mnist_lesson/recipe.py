@@ -81,9 +81,9 @@ class TrainConfig:
     )
     pen_data: float = _setting(
         0.0,
-        "the share (0–0.5) of every batch taken from real pen-drawn digits (UCI pendigits), "
-        "replayed on the pad at random sizes and places as the pad renders them; 0 turns "
-        "it off",
+        "the share (0–0.5) of every batch taken from digits people drew with a pen (UCI "
+        "pendigits), replayed on the pad at random sizes and places as the pad renders "
+        "them; 0 turns it off",
     )
     seed: int = _setting(
         0, "seeds the weights, the shuffling, the pen widths and the augmentation (0 or more)"
