@@ -240,3 +240,15 @@ def test_pen_data_without_pen_digits_says_what_to_pass(sample_data):
 
     with pytest.raises(ValueError, match="pass pen_digits=read_pen_digits"):
         training_dataset(sample_data, TrainConfig(pen_strokes=0, pen_data=0.25), [])
+
+
+def test_train_model_counts_an_epoch_as_one_pass_over_mnist(sample_data):
+    from mnist_lesson.recipe import TrainConfig, train_model
+
+    config = TrainConfig(epochs=1, batch_size=256, pen_strokes=0, pen_data=0.25)
+    model, history = train_model(
+        sample_data, config, validate=False, pen_digits=parse_unipen(SNIPPET)
+    )
+    # 192 MNIST digits and 64 pen digits a batch: 8,461 MNIST digits make 45 batches.
+    assert int(model.optimizer.iterations) == -(-8461 // 192) == 45
+    assert len(history.history["loss"]) == 1
