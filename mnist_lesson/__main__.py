@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from mnist_lesson.networks import network_path, save_model
@@ -72,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     train.add_argument(
+        "--pen-data-folder",
+        default=None,
+        metavar="DIR",
+        help=(
+            "with --pen-data above 0: the folder holding pendigits-orig.tra (default: "
+            "$MNIST_LESSON_PEN_DATA if set, else the cache folder, downloading it there on "
+            "first use); the word none trains on MNIST alone"
+        ),
+    )
+    train.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -128,7 +138,22 @@ def check_outputs(arguments: argparse.Namespace) -> Path:
             f"--data-folder {arguments.data_folder} is not a folder. Give the folder that holds "
             f"mnist_images.png and mnist_labels_uint8, or leave the option out to download them."
         )
+    pen_folder = arguments.pen_data_folder
+    if arguments.pen_data and pen_folder not in (None, "none") and not Path(pen_folder).is_dir():
+        raise ValueError(
+            f"--pen-data-folder {pen_folder} is not a folder. Give the folder that holds "
+            f"pendigits-orig.tra, leave the option out to download it, or write none."
+        )
     return output
+
+
+def _pen_digits(config: TrainConfig, folder: str | None) -> tuple[TrainConfig, list | None]:
+    """Return the settings and the pen digits to train with: none when turned off."""
+    if not config.pen_data or folder == "none":
+        return replace(config, pen_data=0.0), None
+    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
+
+    return config, read_pen_digits(find_pen_digits(folder))
 
 
 def _save(model, output: Path) -> Path:
@@ -155,13 +180,14 @@ def train_command(arguments: argparse.Namespace) -> int:
     from mnist_lesson.live.callback import LivePlot
     from mnist_lesson.recipe import train_model
 
+    config, pen_digits = _pen_digits(config, arguments.pen_data_folder)
     data = MnistData(arguments.data_folder, seed=config.seed).load()
     print(f"Training on {data!r}: {config}")
     live = LivePlot(
         batch_size=config.batch_size, notebook=False, save_path=arguments.plot, min_interval=2.0
     )
     started = time.perf_counter()
-    model, _ = train_model(data, config, callbacks=[live])
+    model, _ = train_model(data, config, callbacks=[live], pen_digits=pen_digits)
     seconds = time.perf_counter() - started
     accuracy = evaluate(model, data.test_images, data.test_labels).accuracy
     print(

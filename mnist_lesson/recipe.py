@@ -19,11 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from mnist_lesson.data.sprite import IMAGE_SIZE
 
+MAX_PEN_DATA = 0.5  # at most half of a batch: MNIST stays the lesson's data
+PEN_COPIES = 2  # each pen digit is replayed this many times, at random sizes and places
+
 if TYPE_CHECKING:
     import keras
     import tensorflow as tf
 
     from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.data.pen_digits import PenDigit
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -75,6 +79,12 @@ class TrainConfig:
         "line with an even round pen 0.96–3.43 px wide, as digits drawn on the pad look; "
         "0 turns it off",
     )
+    pen_data: float = _setting(
+        0.0,
+        "the share (0–0.5) of every batch taken from digits people drew with a pen (UCI "
+        "pendigits), replayed on the pad at random sizes and places as the pad renders "
+        "them; 0 turns it off",
+    )
     seed: int = _setting(
         0, "seeds the weights, the shuffling, the pen widths and the augmentation (0 or more)"
     )
@@ -92,21 +102,42 @@ class TrainConfig:
                 f"learning_rate must be a number between 0 and 1 (0.001–0.01 works for "
                 f"Adam), not {self.learning_rate!r}."
             )
-        limits = (("shift_pixels", IMAGE_SIZE / 4), ("rotation_degrees", 90), ("pen_strokes", 1))
+        limits = (
+            ("shift_pixels", IMAGE_SIZE / 4),
+            ("rotation_degrees", 90),
+            ("pen_strokes", 1),
+            ("pen_data", MAX_PEN_DATA),
+        )
         for name, limit in limits:
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not 0 <= value <= limit:
                 raise ValueError(
                     f"{name} must be between 0 (no augmentation) and {limit:g}, not {value!r}."
                 )
+        if self.pen_data and not 1 <= pen_batch_size(self) < self.batch_size:
+            raise ValueError(
+                f"pen_data {self.pen_data!r} of a batch of {self.batch_size} is "
+                f"{pen_batch_size(self)} pen digits: raise pen_data or batch_size so that at "
+                f"least one digit a batch is a pen digit."
+            )
 
 
-def training_dataset(data: MnistData, config: TrainConfig) -> tf.data.Dataset:
+def pen_batch_size(config: TrainConfig) -> int:
+    """Return how many digits of each batch are pen digits: ``pen_data`` of ``batch_size``."""
+    return round(config.batch_size * config.pen_data)
+
+
+def training_dataset(
+    data: MnistData, config: TrainConfig, pen_digits: Sequence[PenDigit] | None = None
+) -> tf.data.Dataset:
     """Return the shuffled, batched (and, if configured, augmented) training digits.
 
     With ``pen_strokes`` every training digit is redrawn with the pen once, before training
     (one random width each, seeded by ``config.seed``; about 16 s for 55,000 digits on 2 cores),
-    and each batch picks the original or the redrawn version of each digit.
+    and each batch picks the original or the redrawn version of each digit. With ``pen_data``
+    each of ``pen_digits`` is replayed on the pad ``PEN_COPIES`` times before training, and
+    every batch holds ``pen_batch_size`` of them besides ``batch_size`` less that many MNIST
+    digits: a fixed share, however many MNIST digits there are.
     """
     import numpy as np
     import tensorflow as tf
@@ -114,29 +145,40 @@ def training_dataset(data: MnistData, config: TrainConfig) -> tf.data.Dataset:
     from mnist_lesson.augment import augment, pick_pen_versions
     from mnist_lesson.data.mnist import batches
     from mnist_lesson.even_pen import PEN_WIDTHS, redraw_with_pen
+    from mnist_lesson.pen_replay import pen_batches
 
     images, labels = data.split("train")
     if config.pen_strokes:
         widths = np.random.default_rng(config.seed).uniform(*PEN_WIDTHS, size=len(images))
         images = np.concatenate([images, redraw_with_pen(images, widths)], axis=3)
-    dataset = batches(images, labels, config.batch_size, seed=config.seed)
-    if not (config.shift_pixels or config.rotation_degrees or config.pen_strokes):
+    dataset = batches(images, labels, config.batch_size - pen_batch_size(config), config.seed)
+    if not (
+        config.shift_pixels or config.rotation_degrees or config.pen_strokes or config.pen_data
+    ):
         return dataset
     # A fresh pair of seeds per batch, different every epoch, the same for the same seed.
     seeds = tf.data.Dataset.random(seed=config.seed, rerandomize_each_iteration=True).batch(2)
+    parts = (dataset, seeds)
+    if config.pen_data:
+        if not pen_digits:
+            raise ValueError(
+                f"pen_data is {config.pen_data}, but no pen digits were given: pass pen_digits="
+                f"read_pen_digits(find_pen_digits()), or set pen_data to 0."
+            )
+        parts += (pen_batches(pen_digits, pen_batch_size(config), PEN_COPIES, config.seed),)
 
     @tf.autograph.experimental.do_not_convert  # plain Python ifs on settings: no AutoGraph
-    def augment_batch(batch: tuple[tf.Tensor, tf.Tensor], seed: tf.Tensor):
+    def augment_batch(batch: tuple[tf.Tensor, tf.Tensor], seed: tf.Tensor, pen=None):
         images, labels = batch
         if config.pen_strokes:
             # Its own seed, so turning it on leaves the shifts and turns as they were.
             pen_seed = tf.random.experimental.stateless_fold_in(seed, 3)
             images = pick_pen_versions(images, pen_seed, config.pen_strokes)
+        if pen is not None:
+            images, labels = tf.concat([images, pen[0]], 0), tf.concat([labels, pen[1]], 0)
         return augment(images, seed, config.shift_pixels, config.rotation_degrees), labels
 
-    return tf.data.Dataset.zip(dataset, seeds).map(
-        augment_batch, num_parallel_calls=tf.data.AUTOTUNE
-    )
+    return tf.data.Dataset.zip(*parts).map(augment_batch, num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def train_model(
@@ -145,6 +187,7 @@ def train_model(
     callbacks: Sequence[keras.callbacks.Callback] = (),
     validate: bool = True,
     verbose: int = 0,
+    pen_digits: Sequence[PenDigit] | None = None,
 ) -> tuple[keras.Model, keras.callbacks.History]:
     """Build the lesson's CNN and train it on ``data``'s training split; return it and its history.
 
@@ -154,6 +197,8 @@ def train_model(
         callbacks: Keras callbacks for ``fit``, e.g. ``[LivePlot(batch_size=64)]``.
         validate: score the test split after every epoch (``val_loss``, ``val_accuracy``).
         verbose: Keras's own progress output (0 silent, 1 a bar, 2 a line per epoch).
+        pen_digits: real pen digits to mix in when ``config.pen_data`` is above 0; ``None``
+            then means ``read_pen_digits(find_pen_digits())`` (downloaded on first use).
     """
     import keras
 
@@ -162,9 +207,14 @@ def train_model(
     config = TrainConfig() if config is None else config
     if data.train_images is None:
         raise RuntimeError("The data is not loaded yet: call data.load() before train_model.")
+    if config.pen_data and pen_digits is None:
+        from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
+
+        pen_digits = read_pen_digits(find_pen_digits())
     keras.utils.set_random_seed(config.seed)
-    train = training_dataset(data, config)
-    steps = math.ceil(len(data.train_images) / config.batch_size) * config.epochs
+    train = training_dataset(data, config, pen_digits)
+    mnist_batch = config.batch_size - pen_batch_size(config)
+    steps = math.ceil(len(data.train_images) / mnist_batch) * config.epochs
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps)
     model = compile_model(build_model(seed=config.seed), keras.optimizers.Adam(schedule))
     history = model.fit(

@@ -23,6 +23,8 @@ from tests.conftest import REPO_ROOT
         ({"rotation_degrees": 180}, "rotation_degrees must be between 0"),
         ({"pen_strokes": 1.5}, "pen_strokes must be between 0"),
         ({"seed": -1}, "seed must be a whole number of at least 0, not -1"),
+        ({"pen_data": 0.75}, "pen_data must be between 0"),
+        ({"pen_data": 0.001}, "at least one digit a batch is a pen digit"),
     ],
 )
 def test_config_names_a_bad_setting(change, message):
@@ -235,6 +237,11 @@ def test_cli_trains_on_the_sample_and_writes_a_loadable_model(sample_dir, sample
     ("arguments", "message"),
     [
         (["--data-folder", "no/such/folder"], "--data-folder no/such/folder is not a folder"),
+        (
+            ["--pen-data", "0.25", "--pen-data-folder", "no/such"],
+            "--pen-data-folder no/such is not a folder",
+        ),
+        (["--pen-data", "0.9"], "pen_data must be between 0"),
         (["--output", "model.h5"], "--output model.h5 must end in .keras"),
         (["--output", "tests"], "--output tests must end in .keras"),
         (["--output", "tests.keras/"], None),  # filled in below: a folder named *.keras
@@ -292,3 +299,14 @@ def test_cli_main_returns_the_exit_code(capsys, tmp_path):
 
     assert main(["train", "--data-folder", str(tmp_path / "missing")]) == 1
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_cli_pen_data_folder_none_trains_on_mnist_alone(tmp_path):
+    from mnist_lesson.__main__ import _pen_digits
+    from tests.test_pen_digits import SNIPPET
+
+    config, digits = _pen_digits(TrainConfig(pen_data=0.25), "none")
+    assert config.pen_data == 0 and digits is None
+    (tmp_path / "pendigits-orig.tra").write_text(SNIPPET)
+    config, digits = _pen_digits(TrainConfig(pen_data=0.25), str(tmp_path))
+    assert config.pen_data == 0.25 and [d.label for d in digits] == [7, 1]

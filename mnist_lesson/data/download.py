@@ -54,22 +54,29 @@ def offline_hint(folder: Path, base_url: str = BASE_URL) -> str:
 
 
 def _fetch(
-    url: str, destination: Path, timeout: float, deadline: float, progress: TextIO | None
+    url: str,
+    destination: Path,
+    timeout: float,
+    deadline: float,
+    progress: TextIO | None,
+    limit: int | None = None,
 ) -> None:
-    """Stream ``url`` into ``destination``: at most ``deadline`` seconds and the format's size.
+    """Stream ``url`` into ``destination``: at most ``deadline`` seconds and ``limit`` bytes.
 
     Reads take whatever has arrived (never waiting for a full chunk), so the progress bar
     moves with every byte and a trickling server meets the deadline rather than a hang.
+    ``limit`` defaults to the largest MNIST file of that name.
     """
     started = time.monotonic()
-    limit = MAX_BYTES.get(destination.name, max(MAX_BYTES.values()))
+    if limit is None:
+        limit = MAX_BYTES.get(destination.name, max(MAX_BYTES.values()))
     with urllib.request.urlopen(url, timeout=timeout) as response:
         expected = response.headers.get("Content-Length")
         expected = int(expected) if expected and expected.isdigit() else None
         if expected is not None and expected > limit:
             raise MnistDataError(
                 f"{url} is {expected:,} bytes, more than the {limit:,} that "
-                f"{destination.name} can be for all of MNIST, so it is not that file."
+                f"{destination.name} can be, so it is not that file."
             )
         received, last_report = 0, 0.0
         with open(destination, "wb") as file:
@@ -78,7 +85,7 @@ def _fetch(
                 if received > limit:
                     raise MnistDataError(
                         f"{url} sent more than {limit:,} bytes, more than {destination.name} "
-                        f"can be for all of MNIST, so it is not that file; stopped there."
+                        f"can be, so it is not that file; stopped there."
                     )
                 file.write(chunk)
                 now = time.monotonic()
@@ -181,11 +188,17 @@ def _remove_stale_staging(folder: Path) -> None:
 
 
 def _download_one(
-    url: str, destination: Path, timeout: float, deadline: float, progress: bool, advice: str
+    url: str,
+    destination: Path,
+    timeout: float,
+    deadline: float,
+    progress: bool,
+    advice: str,
+    limit: int | None = None,
 ) -> None:
-    """Fetch one file, turning every network failure into a ``MnistDataError``."""
+    """Fetch one file (at most ``limit`` bytes), turning every failure into ``MnistDataError``."""
     try:
-        _fetch(url, destination, timeout, deadline, sys.stderr if progress else None)
+        _fetch(url, destination, timeout, deadline, sys.stderr if progress else None, limit)
     except MnistDataError as error:
         raise MnistDataError(f"{error} {advice}") from error
     except urllib.error.HTTPError as error:

@@ -1,0 +1,123 @@
+"""How well the lesson's network reads real people's pen digits, held out by writer.
+
+The 30 writers of the UCI pen digits (``pendigits-orig.tra``) are split by writer: fold k of
+5 holds out writers k+1, k+6, …, k+26 (6 writers, about 1,500 digits). Each held-out digit is
+replayed once on the 280 × 280 pad, its longer side 70–250 px, anywhere on the pad, with the
+pad's pen (``render_strokes``), and read through ``to_mnist`` as the pad does, and shrunk whole
+as the original lesson did (``shrink_whole_canvas``). Networks are trained with the lesson's
+recipe on the MNIST sample, with each ``--pen-data`` share of every batch taken from the other
+24 writers' digits (0: MNIST only), once per ``--train-seeds`` seed::
+
+    python bench/bench_pen_digits.py [--pen-data 0 0.25] [--train-seeds 0 1] [--epochs 15]
+        [--fold 0] [--drawing-seed 0] [--pen-folder DIR]
+
+Targets (issue 12): held-out writers ≥ 98.5%, every digit ≥ 96%, every height band within 1
+point of the others, for each of two seeds, with MNIST test accuracy ≥ 98.5%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import common
+import numpy as np
+
+BANDS = [(70, 110), (110, 150), (150, 200), (200, 251)]
+FOLDS = 5
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse the shares, seeds, epochs, fold and folders."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", help="the real-digit sample folder (default: see README)")
+    parser.add_argument("--pen-folder", help="the folder holding pendigits-orig.tra")
+    parser.add_argument("--pen-data", type=float, nargs="+", default=[0.0, 0.25])
+    parser.add_argument("--train-seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--fold", type=int, default=0, choices=range(FOLDS))
+    parser.add_argument("--drawing-seed", type=int, default=0)
+    return parser.parse_args()
+
+
+def held_out_drawings(digits, seed: int):
+    """Replay each digit once at a random size and place; return (to_mnist, shrunk, heights)."""
+    from mnist_lesson.pad.preprocess import render_strokes, shrink_whole_canvas, to_mnist
+    from mnist_lesson.pen_replay import HEIGHTS, pad_strokes, random_placements
+
+    heights, corners = random_placements(digits, HEIGHTS, np.random.default_rng(seed))
+    through_pad, shrunk = [], []
+    for digit, height, corner in zip(digits, heights, corners, strict=True):
+        canvas = render_strokes(pad_strokes(digit, height, corner))
+        through_pad.append(to_mnist(canvas))
+        shrunk.append(shrink_whole_canvas(canvas))
+    return np.stack(through_pad), np.stack(shrunk), heights
+
+
+def right(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Return, per digit, whether the model reads it right."""
+    from mnist_lesson.predict import predict_probabilities
+
+    return predict_probabilities(model, images, batch_size=256).argmax(axis=1) == labels
+
+
+def main() -> None:
+    """Train each network, read the held-out writers' drawings, print the figures."""
+    args = parse_args()
+    from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
+    from mnist_lesson.recipe import TrainConfig, train_model
+
+    data = MnistData(common.sample_folder(args.sample), seed=0).load()
+    test_images, test_labels = data.split("test")
+    test_images, test_labels = test_images.astype(np.float32) / 255, test_labels.argmax(axis=1)
+    digits = read_pen_digits(find_pen_digits(args.pen_folder))
+    held_out = [d for d in digits if (d.writer - 1) % FOLDS == args.fold]
+    training = [d for d in digits if (d.writer - 1) % FOLDS != args.fold]
+    writers = sorted({d.writer for d in held_out})
+    labels = np.array([d.label for d in held_out])
+    started = time.perf_counter()
+    through_pad, shrunk, heights = held_out_drawings(held_out, args.drawing_seed)
+    print(
+        f"held out: writers {writers}, {len(held_out)} digits, replayed 70–250 px anywhere "
+        f"(drawing seed {args.drawing_seed}, {time.perf_counter() - started:.0f} s); "
+        f"pen data from the other {len(training)} digits"
+    )
+    summary = []
+    for share in args.pen_data:
+        for seed in args.train_seeds:
+            config = TrainConfig(epochs=args.epochs, seed=seed, pen_data=share)
+            started = time.perf_counter()
+            model, _ = train_model(data, config, validate=False, pen_digits=training or None)
+            seconds = time.perf_counter() - started
+            pad = right(model, through_pad, labels)
+            mnist = right(model, test_images, test_labels).mean()
+            per_digit = [pad[labels == d].mean() for d in range(10)]
+            bands = [pad[(heights >= lo) & (heights < hi)].mean() for lo, hi in BANDS]
+            whole = right(model, shrunk, labels).mean()
+            print(f"pen_data {share}, seed {seed}, {args.epochs} epochs ({seconds:.0f} s):")
+            print(f"  MNIST test {mnist:.2%}; held-out writers via to_mnist {pad.mean():.2%}")
+            print(f"  held-out writers, whole canvas shrunk {whole:.2%}")
+            print("  per digit: " + " ".join(f"{d}:{a:.1%}" for d, a in enumerate(per_digit)))
+            print(
+                "  per height: "
+                + " ".join(
+                    f"{lo}–{min(hi, 250)}:{a:.2%}"
+                    for (lo, hi), a in zip(BANDS, bands, strict=True)
+                )
+            )
+            spread = (max(bands) - min(bands)) * 100
+            summary.append((share, seed, mnist, pad.mean(), min(per_digit), spread, whole))
+    print(
+        "| pen_data | seed | MNIST test | held-out writers | worst digit | band spread | shrunk |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for share, seed, mnist, pad, worst, spread, whole in summary:
+        print(
+            f"| {share:g} | {seed} | {mnist:.2%} | {pad:.2%} | {worst:.1%} | "
+            f"{spread:.2f} pts | {whole:.1%} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Download the pen digits: the UCI zip, its Unix-compressed training file, checked, cached.
+
+The zip is fetched into a hidden temporary folder beside the cache with ``download.py``'s
+deadline, size cap and progress bar; ``pendigits-orig.tra.Z`` is taken out of it,
+uncompressed (``unlzw3``) and parsed in full, and only then moved into the cache as
+``pendigits-orig.tra``. A failure at any step removes the temporary folder, so the cache never
+holds half a file. The test file in the same zip is never unpacked: it is held out.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from mnist_lesson.data.download import (
+    DEADLINE_SECONDS,
+    TIMEOUT_SECONDS,
+    _download_one,
+    _remove_stale_staging,
+)
+from mnist_lesson.data.pen_digits import PEN_DATA_ENV, PEN_FILE, PenDataError, parse_unipen
+from mnist_lesson.data.sprite import MnistDataError
+
+PEN_URL = (
+    "https://archive.ics.uci.edu/static/public/81/pen+based+recognition+of+handwritten+digits.zip"
+)
+ZIP_MEMBER = PEN_FILE + ".Z"
+ZIP_FILE = "pendigits.zip"
+MAX_ZIP_BYTES = 20 << 20  # the zip is about 2 MB
+MAX_MEMBER_BYTES = 8 << 20  # pendigits-orig.tra.Z is about 1 MB, and 3.6 MB uncompressed
+
+
+def offline_hint(folder: Path, url: str = PEN_URL) -> str:
+    """Say what to fetch by hand, and where to put it."""
+    return (
+        f"To work offline, download {url} on a machine with internet, uncompress "
+        f"{ZIP_MEMBER} from it (uncompress, gzip -d or 7-Zip) and put {PEN_FILE} in {folder} "
+        f"(or in any folder, and set the environment variable {PEN_DATA_ENV} to that folder)."
+    )
+
+
+def download_pen_digits(
+    folder: str | Path,
+    url: str = PEN_URL,
+    timeout: float = TIMEOUT_SECONDS,
+    progress: bool = True,
+    deadline: float = DEADLINE_SECONDS,
+) -> Path:
+    """Download, unpack, validate and cache ``pendigits-orig.tra`` in ``folder``; return its path.
+
+    Args:
+        folder: the cache folder (created if needed).
+        url: the UCI zip's address (tests point it at a local server).
+        timeout: seconds to wait for the server to connect or send more data.
+        progress: draw a progress bar on standard error.
+        deadline: the most seconds the whole download may take.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(folder)
+        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
+    except PermissionError as error:
+        raise PenDataError(
+            f"Cannot download the pen digits into {folder}: it is not writable "
+            f"({error.strerror}). Set the environment variable {PEN_DATA_ENV} to a folder "
+            f"that holds {PEN_FILE}, or to a writable folder."
+        ) from error
+    advice = f"Nothing was cached. Try again; if it fails again: {offline_hint(folder, url)}"
+    try:
+        try:
+            _download_one(
+                url, staging / ZIP_FILE, timeout, deadline, progress, advice, MAX_ZIP_BYTES
+            )
+        except MnistDataError as error:  # download.py raises the MNIST error class
+            raise PenDataError(str(error)) from error
+        text = _unpack(staging / ZIP_FILE, url, advice)
+        parse_unipen(text, f"{ZIP_MEMBER} in {url}", advice)
+        (staging / PEN_FILE).write_text(text, encoding="ascii")
+        os.replace(staging / PEN_FILE, folder / PEN_FILE)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder / PEN_FILE
+
+
+def _unpack(zip_path: Path, url: str, advice: str) -> str:
+    """Return the uncompressed text of the zip's ``pendigits-orig.tra.Z``."""
+    import unlzw3
+
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            info = archive.getinfo(ZIP_MEMBER)
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise PenDataError(
+                    f"{ZIP_MEMBER} in {url} is {info.file_size:,} bytes, more than the "
+                    f"{MAX_MEMBER_BYTES:,} it can be, so it is not the pen digits. {advice}"
+                )
+            compressed = archive.read(info)
+    except zipfile.BadZipFile as error:
+        raise PenDataError(f"{url} is not a zip file ({error}). {advice}") from error
+    except KeyError as error:
+        raise PenDataError(
+            f"{url} is a zip without {ZIP_MEMBER}, so it is not the UCI pen digits. {advice}"
+        ) from error
+    try:
+        raw = unlzw3.unlzw(compressed)
+        return raw.decode("ascii")
+    except (ValueError, IndexError, UnicodeDecodeError) as error:
+        raise PenDataError(
+            f"{ZIP_MEMBER} in {url} is not Unix-compressed UNIPEN text ({error}). {advice}"
+        ) from error
