@@ -8,7 +8,8 @@ holds each name; the README lists them with what they are for.
 The modules, by role (a subpackage groups the modules of one part):
 
 - ``lesson``: fast mode, the data a lesson uses, and the network it loads or trains.
-- ``data/``: MNIST's sprite format, its download, and ``MnistData`` (split and batches).
+- ``data/``: MNIST's sprite format, its download, and ``MnistData`` (split and batches);
+  real pen-drawn digits (``pen_digits``), replayed on the pad by ``pen_replay``.
 - ``model``: the lesson's layers; ``recipe``: how the lesson trains them (``TrainConfig``,
   ``train_model``), with ``augment`` (shifts and turns) and ``even_pen`` (digits redrawn
   with the pad's pen); ``networks``: trained networks saved under the name of their origin.
@@ -42,6 +43,9 @@ PUBLIC_NAMES: dict[str, str] = {
     "LABELS_FILE": "data.sprite",
     "IMAGE_SIZE": "data.sprite",
     "NUM_CLASSES": "data.sprite",
+    "find_pen_digits": "data.pen_digits",
+    "read_pen_digits": "data.pen_digits",
+    "pen_digit_to_mnist": "pen_replay",
     # The network, its training, and the saved networks.
     "build_model": "model",
     "compile_model": "model",
