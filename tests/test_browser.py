@@ -361,9 +361,11 @@ def test_04_pause_holds_the_main_fit_and_stop_ends_the_300_digit_run(lessons, pa
     )
     assert epochs and int(epochs[1]) == int(PROGRESS.match(final)[1]) == math.ceil(stopped_at)
     assert small.get_by_role("button", name="Stopped").is_disabled()
-    assert "stopped" not in main_line.text_content() and main_line.text_content().startswith(
-        "epoch 3 of 3 [####################] 100%"
-    )  # the paused main fit, resumed, ran to its end
+    # The paused main fit, resumed, ran to its end (3 epochs in fast mode; the live-plot
+    # test above lengthens it in the same lesson copy).
+    main_final = main_line.text_content()
+    assert "stopped" not in main_final
+    assert re.match(r"epoch (\d+) of \1 \[#{20}\] 100%", main_final), main_final
     screenshot(small.locator(".jp-OutputArea"), "04_train_stopped.png")
 
 
