@@ -454,6 +454,15 @@ def test_a_network_the_pad_cannot_use_is_refused_when_the_pad_is_made(network, m
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize("pen_width", [0, -3, "12", None, 500])
+def test_a_pen_width_the_pad_cannot_draw_with_is_refused_when_the_pad_is_made(
+    quick_model, pen_width
+):
+    # Before, pen_width=0 made a pad whose first stroke failed in its panel.
+    with pytest.raises(ValueError, match=r"pen's width must be a number of pixels from 1 to 70"):
+        DrawingPad(quick_model, pen_width=pen_width, name="bad-pen")
+
+
 def test_an_error_while_reading_shows_in_the_pads_own_panel(quick_model):
     pad = DrawingPad(quick_model, name="failing")
     try:

@@ -57,6 +57,12 @@ class DrawingPad:
     def __init__(self, model, pen_width: float = PEN_WIDTH, name: str = "pad") -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"name={name!r}: a pad's name must be a non-empty string")
+        number = isinstance(pen_width, int | float) and not isinstance(pen_width, bool)
+        if not number or not 1 <= pen_width <= PAD_SIZE / 4:
+            raise ValueError(
+                f"pen_width={pen_width!r}: the pen's width must be a number of pixels from 1 to "
+                f"{PAD_SIZE // 4}; the lesson's pen is {PEN_WIDTH}."
+            )
         check_network(model)
         old_pad = _live_pads.get(name)
         if old_pad is not None:
