@@ -17,6 +17,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -141,39 +143,56 @@ def download_sprite(
     """
     folder = Path(folder)
     base_url = base_url.rstrip("/")
+    unwritable = (
+        f"Set the environment variable MNIST_LESSON_DATA to a folder that holds {IMAGES_FILE} "
+        f"and {LABELS_FILE} (a teacher's shared copy, say), or to a writable folder to "
+        f"download into."
+    )
+    advice = f"Nothing was cached. Try again; if it fails again: {offline_hint(folder, base_url)}"
+    moved: list[Path] = []
+    with staging_folder(folder, "MNIST", unwritable, MnistDataError) as staging:
+        try:
+            for name in (IMAGES_FILE, LABELS_FILE):
+                url = f"{base_url}/{name}"
+                download_one(url, staging / name, timeout, deadline, progress, advice)
+            try:
+                read_sprite(staging, fix=advice)
+            except MnistDataError as error:
+                # Name the download, not the temporary folder that is about to vanish.
+                raise MnistDataError(str(error).replace(str(staging), base_url)) from error
+            for name in (IMAGES_FILE, LABELS_FILE):
+                os.replace(staging / name, folder / name)
+                moved.append(folder / name)
+        except BaseException:
+            # Whatever went wrong (Ctrl-C included), never leave one file of the pair alone.
+            for path in moved:
+                path.unlink(missing_ok=True)
+            raise
+    return folder
+
+
+@contextmanager
+def staging_folder(
+    folder: Path, what: str, unwritable: str, error_class: type[Exception]
+) -> Iterator[Path]:
+    """Yield a new hidden temporary folder inside ``folder``, removed when the block ends.
+
+    Old ones of killed downloads are cleaned first. When ``folder`` cannot be written, raise
+    ``error_class`` saying so, with ``unwritable`` as the way out.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(folder)
         staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
     except PermissionError as error:
-        raise MnistDataError(
-            f"Cannot download MNIST into {folder}: it is not writable ({error.strerror}). Set "
-            f"the environment variable MNIST_LESSON_DATA to a folder that holds "
-            f"{IMAGES_FILE} and {LABELS_FILE} (a teacher's shared copy, say), or to a "
-            f"writable folder to download into."
+        raise error_class(
+            f"Cannot download {what} into {folder}: it is not writable ({error.strerror}). "
+            f"{unwritable}"
         ) from error
-    advice = f"Nothing was cached. Try again; if it fails again: {offline_hint(folder, base_url)}"
-    moved: list[Path] = []
     try:
-        for name in (IMAGES_FILE, LABELS_FILE):
-            url = f"{base_url}/{name}"
-            _download_one(url, staging / name, timeout, deadline, progress, advice)
-        try:
-            read_sprite(staging, fix=advice)
-        except MnistDataError as error:
-            # Name the download, not the temporary folder that is about to vanish.
-            raise MnistDataError(str(error).replace(str(staging), base_url)) from error
-        for name in (IMAGES_FILE, LABELS_FILE):
-            os.replace(staging / name, folder / name)
-            moved.append(folder / name)
-    except BaseException:
-        # Whatever went wrong (Ctrl-C included), never leave one file of the pair alone.
-        for path in moved:
-            path.unlink(missing_ok=True)
-        raise
+        yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return folder
 
 
 def _remove_stale_staging(folder: Path) -> None:
@@ -187,7 +206,7 @@ def _remove_stale_staging(folder: Path) -> None:
             pass  # gone already (another process cleaned it)
 
 
-def _download_one(
+def download_one(
     url: str,
     destination: Path,
     timeout: float,

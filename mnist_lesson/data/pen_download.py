@@ -10,16 +10,14 @@ holds half a file. The test file in the same zip is never unpacked: it is held o
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 from mnist_lesson.data.download import (
     DEADLINE_SECONDS,
     TIMEOUT_SECONDS,
-    _download_one,
-    _remove_stale_staging,
+    download_one,
+    staging_folder,
 )
 from mnist_lesson.data.pen_digits import PEN_DATA_ENV, PEN_FILE, PenDataError, parse_unipen
 from mnist_lesson.data.sprite import MnistDataError
@@ -59,20 +57,14 @@ def download_pen_digits(
         deadline: the most seconds the whole download may take.
     """
     folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(folder)
-        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=folder))
-    except PermissionError as error:
-        raise PenDataError(
-            f"Cannot download the pen digits into {folder}: it is not writable "
-            f"({error.strerror}). Set the environment variable {PEN_DATA_ENV} to a folder "
-            f"that holds {PEN_FILE}, or to a writable folder."
-        ) from error
+    unwritable = (
+        f"Set the environment variable {PEN_DATA_ENV} to a folder that holds {PEN_FILE}, or to "
+        f"a writable folder."
+    )
     advice = f"Nothing was cached. Try again; if it fails again: {offline_hint(folder, url)}"
-    try:
+    with staging_folder(folder, "the pen digits", unwritable, PenDataError) as staging:
         try:
-            _download_one(
+            download_one(
                 url, staging / ZIP_FILE, timeout, deadline, progress, advice, MAX_ZIP_BYTES
             )
         except MnistDataError as error:  # download.py raises the MNIST error class
@@ -81,8 +73,6 @@ def download_pen_digits(
         parse_unipen(text, f"{ZIP_MEMBER} in {url}", advice)
         (staging / PEN_FILE).write_text(text, encoding="ascii")
         os.replace(staging / PEN_FILE, folder / PEN_FILE)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return folder / PEN_FILE
 
 
