@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 
-from mnist_lesson.networks import network_path, save_model
+from mnist_lesson.networks import can_write, nearest_existing, network_path, save_model
 from mnist_lesson.recipe import TrainConfig, setting_help
 
 
@@ -112,12 +112,10 @@ def _check_output(path: Path, option: str, suffix: str) -> None:
         raise ValueError(f"{option} {path} must end in {suffix}, e.g. {example}.")
     if path.is_dir():
         raise ValueError(f"{option} {path} is a folder; give a file name ending in {suffix}.")
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+    if not can_write(path.parent):
         raise ValueError(
-            f"{option} {path} cannot be written: {folder} is not a folder you can write to. "
+            f"{option} {path} cannot be written: {nearest_existing(path.parent)} is not a "
+            f"folder you can write to. "
             f"Give a place in your home folder, e.g. {option} ~/{path.name}."
         )
 

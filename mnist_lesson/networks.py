@@ -36,11 +36,17 @@ _HOW_TO_TRAIN = (
 )
 
 
-def _writable(folder: Path) -> bool:
+def nearest_existing(path: Path) -> Path:
+    """Return ``path``, or its nearest parent that exists (where a new folder would be made)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def can_write(folder: Path) -> bool:
     """Return whether ``folder`` could be created or written: its nearest existing part is."""
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+    existing = nearest_existing(folder)
+    return existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
 
 
 def networks_folder() -> Path:
@@ -51,7 +57,7 @@ def networks_folder() -> Path:
     if given:
         return Path(given).expanduser()
     folder = cache_folder() / "networks"
-    return folder if _writable(folder) else user_cache_folder() / "networks"
+    return folder if can_write(folder) else user_cache_folder() / "networks"
 
 
 def network_path(name: str) -> Path:
