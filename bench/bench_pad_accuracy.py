@@ -82,13 +82,6 @@ def models(args: argparse.Namespace, data):
         yield f"seed {seed}, pen_strokes {args.pen_strokes}", model
 
 
-def accuracy(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Return, per digit, whether the model (called directly, in batches) reads it right."""
-    from mnist_lesson.predict import predict_probabilities
-
-    return predict_probabilities(model, images, batch_size=256).argmax(axis=1) == labels
-
-
 def main() -> None:
     """Draw the test digits like a learner and print the accuracies of each model."""
     args = parse_args()
@@ -119,14 +112,15 @@ def main() -> None:
 
     gaps = []
     for name, model in models(args, data):
-        reference = accuracy(model, originals, labels)
-        pad = accuracy(model, through_pad, labels)
+        reference = common.read_right(model, originals, labels)
+        pad = common.read_right(model, through_pad, labels)
         gaps.append((name, reference.mean(), pad.mean()))
         print(f"model: {name}")
         print(f"  28 × 28 originals            {reference.mean():7.2%}")
         print(f"  drawn, through to_mnist      {pad.mean():7.2%}")
-        print(f"  drawn, whole canvas shrunk   {accuracy(model, shrunk, labels).mean():7.2%}")
-        traced = accuracy(model, in_place, labels).mean()
+        shrunk_right = common.read_right(model, shrunk, labels).mean()
+        print(f"  drawn, whole canvas shrunk   {shrunk_right:7.2%}")
+        traced = common.read_right(model, in_place, labels).mean()
         print(f"  traced, own size and width   {traced:7.2%}  (the tracing's own cost)")
         gap = (reference.mean() - pad.mean()) * 100
         print(f"  to_mnist is {gap:.2f} points below the originals (target: at most 1)")

@@ -54,13 +54,6 @@ def held_out_drawings(digits, seed: int):
     return np.stack(through_pad), np.stack(shrunk), heights
 
 
-def right(model, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Return, per digit, whether the model reads it right."""
-    from mnist_lesson.predict import predict_probabilities
-
-    return predict_probabilities(model, images, batch_size=256).argmax(axis=1) == labels
-
-
 def main() -> None:
     """Train each network, read the held-out writers' drawings, print the figures."""
     args = parse_args()
@@ -90,11 +83,11 @@ def main() -> None:
             started = time.perf_counter()
             model, _ = train_model(data, config, validate=False, pen_digits=training or None)
             seconds = time.perf_counter() - started
-            pad = right(model, through_pad, labels)
-            mnist = right(model, test_images, test_labels).mean()
+            pad = common.read_right(model, through_pad, labels)
+            mnist = common.read_right(model, test_images, test_labels).mean()
             per_digit = [pad[labels == d].mean() for d in range(10)]
             bands = [pad[(heights >= lo) & (heights < hi)].mean() for lo, hi in BANDS]
-            whole = right(model, shrunk, labels).mean()
+            whole = common.read_right(model, shrunk, labels).mean()
             print(f"pen_data {share}, seed {seed}, {args.epochs} epochs ({seconds:.0f} s):")
             print(f"  MNIST test {mnist:.2%}; held-out writers via to_mnist {pad.mean():.2%}")
             print(f"  held-out writers, whole canvas shrunk {whole:.2%}")

@@ -53,3 +53,10 @@ def load_data_and_model(args: argparse.Namespace):
     print(f"training the lesson CNN with the default settings ({config}) on {data}")
     model, _ = train_model(data, config, validate=False)
     return data, model
+
+
+def read_right(model, images, labels):
+    """Return, per digit, whether the model reads it right (``predict_probabilities``)."""
+    from mnist_lesson.predict import predict_probabilities
+
+    return predict_probabilities(model, images, batch_size=256).argmax(axis=1) == labels
