@@ -171,9 +171,10 @@ class LivePlot(keras.callbacks.Callback):
         else:
             line = self.history.progress_line(speed, "batches/s")
         if self._validation_batches is not None:
-            done = self._validation_batches * (self.batch_size or 1)
-            unit = "test digits" if self.batch_size else "test batches"
-            line += f" · validating: {done:,} {unit} scored"
+            # Batches, not digits: validation batches need not be training-sized (train_model
+            # scores the test digits 512 at a time while it trains 64 at a time).
+            count = self._validation_batches
+            line += f" · validating: {count:,} test batch{'es' if count != 1 else ''} scored"
         if self.controls is not None and self.controls.stop_requested:
             line += " · stopping after this batch" if self._in_fit else " · stopped by you"
         elif self.controls is not None and self.controls.paused:
