@@ -67,8 +67,11 @@ PUBLIC_NAMES: dict[str, str] = {
     "plot_mistakes": "plots",
     "plot_filters": "plots",
     "plot_feature_maps": "plots",
+    "layer_outputs": "model_insides",
+    "conv_sum": "model_insides",
     # The drawing pad.
     "DrawingPad": "pad.widget",
+    "InsideView": "pad.inside",
     "to_mnist": "pad.preprocess",
     "shrink_whole_canvas": "pad.preprocess",
     "render_strokes": "pad.preprocess",

@@ -270,21 +270,34 @@ WATCH_LIVE_PLOTS = f"""path => {{
 
 
 def watch_pad_latency(page) -> None:
-    """Start timing, in the page, each mouse-up on the pad to the next change of its reading."""
+    """Start recording, in the page, the first pad's pen-downs, pen-ups and reading changes.
+
+    ``pen_up_latencies`` turns them into the time from each pen-up to the last change of the
+    reading before the next pen-down: the wait for the final answer. The pad also reads
+    while the pen moves, so the answer may already be on screen at pen-up (a wait of 0).
+    """
     page.evaluate(
         """() => {
-        window.padLatencies = [];
+        window.padPen = {downs: [], ups: [], changes: []};
         const pad = document.querySelector('.mnist-pad-canvas');
         const reading = document.querySelector('.mnist-pad-reading');
-        pad.addEventListener('mouseup', () => { window.padPenUp = performance.now(); }, true);
-        new MutationObserver(() => {
-            if (window.padPenUp !== undefined) {
-                window.padLatencies.push(performance.now() - window.padPenUp);
-                window.padPenUp = undefined;
-            }
-        }).observe(reading, {subtree: true, childList: true, characterData: true});
+        pad.addEventListener('mousedown', () => window.padPen.downs.push(performance.now()), true);
+        pad.addEventListener('mouseup', () => window.padPen.ups.push(performance.now()), true);
+        new MutationObserver(() => window.padPen.changes.push(performance.now()))
+            .observe(reading, {subtree: true, childList: true, characterData: true});
     }"""
     )
+
+
+def pen_up_latencies(page) -> list[float]:
+    """Return, for each pen-up since ``watch_pad_latency``, the wait in ms for the final answer."""
+    pen = page.evaluate("() => window.padPen")
+    latencies = []
+    for up in pen["ups"]:
+        next_down = min([down for down in pen["downs"] if down > up], default=float("inf"))
+        after = [change for change in pen["changes"] if up < change < next_down]
+        latencies.append(round(max(after) - up, 1) if after else 0.0)
+    return latencies
 
 
 def draw(page, canvas_box: dict, points: list[tuple[float, float]], steps: int = 3) -> None:

@@ -37,6 +37,7 @@ from tests.browser import (
     open_notebook,
     open_notebook_again,
     output_problems,
+    pen_up_latencies,
     reload_notebook,
     run_all_cells,
     run_in_kernel,
@@ -374,12 +375,22 @@ def reading(scope) -> str:
     return scope.locator(".mnist-pad-reading").inner_text().strip()
 
 
-def wait_reading_change(scope, before: str, timeout: float = 10) -> str:
-    """Wait until the pad's reading differs from ``before``; return it."""
+def wait_reading_change(scope, before: str, timeout: float = 10, settle: float = 0.6) -> str:
+    """Wait until the pad's reading differs from ``before`` and then holds for ``settle`` s.
+
+    The pad reads while the pen moves, so the first change may be the reading of a stroke
+    half drawn; the settled one is the reading of the whole drawing.
+    """
     deadline = time.monotonic() + timeout
     while (now := reading(scope)) == before:
         assert time.monotonic() < deadline, f"the reading stayed {before!r} for {timeout} s"
         time.sleep(0.05)
+    held_since = time.monotonic()
+    while time.monotonic() - held_since < settle:
+        assert time.monotonic() < deadline + settle * 4, f"the reading kept changing: {now!r}"
+        time.sleep(0.05)
+        if (latest := reading(scope)) != now:
+            now, held_since = latest, time.monotonic()
     return now
 
 
@@ -468,9 +479,41 @@ def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, p
     wait_seen_png(pad, lambda png: png == zero_seen)
     screenshot(page, "06_draw.png")
 
-    latencies = page.evaluate("() => window.padLatencies")
-    assert len(latencies) == 3  # one reading per pen-up
+    latencies = pen_up_latencies(page)
+    assert len(latencies) == 3  # one final answer per pen-up
     (ARTIFACTS / "pad_latency_ms.json").write_text(json.dumps(latencies))
+
+    # While the pen is down the pad reads already: the answer shows before the pen lifts.
+    clear(pad)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 140, box["y"] + 45)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 140, box["y"] + 235, steps=20)
+    pen_down_reading = wait_reading_change(pad, hint)
+    page.mouse.up()
+    assert pen_down_reading.split()[0] == "1", pen_down_reading
+
+    # The view inside the network, under the lesson's third pad, follows the drawing.
+    inside_pad = page.locator(".mnist-pad").nth(2)
+    inside = inside_pad.locator(".mnist-inside")
+    inside.scroll_into_view_if_needed()
+    pictures = "images => images.map(image => image.src)"
+    blank_pictures = inside.locator("img").evaluate_all(pictures)
+    assert not draw_and_read(inside_pad, ONE).startswith("Draw a digit")
+    drawn_pictures = inside.locator("img").evaluate_all(pictures)
+    assert len(drawn_pictures) == len(blank_pictures) >= 8
+    assert sum(a != b for a, b in zip(blank_pictures, drawn_pictures, strict=True)) >= 6
+    the_sum = inside.locator(".mnist-inside-sum")
+    numbers = re.findall(r"[-+]?\d+\.\d+", the_sum.inner_text())
+    assert float(numbers[-2]) == float(numbers[-1]), numbers  # relu(sum) = the map's pixel
+    inside.locator("select").select_option(index=2)  # the second convolution
+    deadline = time.monotonic() + 10
+    while "over all 8 input maps" not in the_sum.inner_text():
+        assert time.monotonic() < deadline, the_sum.inner_text()
+        time.sleep(0.05)
+    numbers = re.findall(r"[-+]?\d+\.\d+", the_sum.inner_text())
+    assert float(numbers[-2]) == float(numbers[-1]), numbers
+    screenshot(inside_pad, "06_inside.png")
     check_learner_view(page, "06_draw")
 
 
@@ -528,11 +571,12 @@ def test_06_every_pad_works_after_run_all_a_reload_and_in_a_second_tab(
     wait_all_cells_ran(page, notebook)
     assert error_outputs(page, notebook) == []
     cells = page.evaluate(PAD_CELL_OUTPUTS, notebook)
-    assert [cell["pads"] for cell in cells] == [1, 1, 1], cells  # first, pen-trained, exercise
+    # The first pad, the pen-trained one, the one with the view inside, the exercise's.
+    assert [cell["pads"] for cell in cells] == [1, 1, 1, 1], cells
     assert all(cell["errors"] == 0 for cell in cells), cells
     pads = page.locator(".mnist-pad")
-    assert pads.count() == 3
-    for index in range(3):  # each pad was painted by the kernel and reads what is drawn
+    assert pads.count() == 4
+    for index in range(4):  # each pad was painted by the kernel and reads what is drawn
         pad = pads.nth(index)
         wait_pixel(pad.locator(".mnist-pad-canvas"), 20, 20, [0, 0, 0, 255])
         read = draw_and_read(pad, ONE)
@@ -557,7 +601,7 @@ def test_06_every_pad_works_after_run_all_a_reload_and_in_a_second_tab(
     assert zero.split()[0] == "0", zero
     assert pixel(canvas, 80, 140) == [255, 255, 255, 255]  # the loop's left side shows
     screenshot(first, "06_after_reload.png")
-    assert [cell["errors"] for cell in page.evaluate(PAD_CELL_OUTPUTS, notebook)] == [0, 0, 0]
+    assert [cell["errors"] for cell in page.evaluate(PAD_CELL_OUTPUTS, notebook)] == [0] * 4
 
     # A second tab of the same browser on the same notebook and kernel.
     tab = page.context.new_page()
@@ -589,5 +633,10 @@ def test_the_pad_app_serves_the_pad_alone(lessons, trained_model_in_lessons, pag
         assert wait_reading_change(page, hint).split()[0] == "1"
         assert canvas_pixel(page, 140, 140) == [255, 255, 255, 255]  # the stroke shows
         assert canvas_pixel(page, 20, 20) == [0, 0, 0, 255]
+        inside = page.locator(".mnist-inside")
+        sums = inside.locator(".mnist-inside-sum").inner_text()
+        numbers = re.findall(r"[-+]?\d+\.\d+", sums)
+        assert float(numbers[-2]) == float(numbers[-1]), numbers  # relu(sum) = the pixel
+        assert inside.locator("img").count() >= 8
         page.wait_for_timeout(500)  # let the 28 × 28 view catch up for the screenshot
         screenshot(page, "pad_app.png")

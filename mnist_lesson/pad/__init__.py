@@ -6,6 +6,8 @@
 - ``reading``: ``Prediction`` and ``read_drawing``: a drawing read by the network.
 - ``preprocess``: ``to_mnist`` and ``render_strokes``: pure NumPy / Pillow / SciPy.
 - ``prediction_view``: the widgets that show a reading.
+- ``inside``: ``InsideView``, every layer's output for the drawing and one pixel's sum;
+  ``inside_render`` draws its pictures and text.
 - ``touch``: ``DrawingFinger``, which follows the finger that started a stroke.
 - ``widget_tree``: ``close_widget_tree``, which closes widgets with all they own.
 """

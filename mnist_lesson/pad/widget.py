@@ -9,9 +9,11 @@ name, so re-running a cell leaves one copy of its pad, while pads of other names
 The canvas keeps working after a page reload or in a second tab (see ``mnist_lesson.pad.canvas``).
 
 The pen's strokes are recorded in Python from the canvas's mouse and touch events
-(``Strokes``) and rasterised in Python when a stroke ends, so nothing depends on the browser
-sending pixels back. The canvas only shows the strokes; the pen's moves are drawn at most
-once a frame, so a burst of events never makes the pad fall behind the pen.
+(``Strokes``) and rasterised in Python, so nothing depends on the browser sending pixels back.
+The canvas only shows the strokes; the pen's moves are drawn at most once a frame, so a burst
+of events never makes the pad fall behind the pen. The pad reads the drawing while you draw,
+ten times a second, and once more when the pen lifts. ``inside=True`` adds ``InsideView``
+under the pad: every layer's output for the drawing, updated with each reading.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from functools import partial
 from ipywidgets import Button, HBox, Layout, VBox
 
 from mnist_lesson.pad.canvas import PadCanvas
+from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import PredictionView
 from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
 from mnist_lesson.pad.reading import Prediction, read_drawing
@@ -33,9 +36,7 @@ from mnist_lesson.pad.widget_tree import close_widget_tree
 from mnist_lesson.predict import check_network
 
 FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
-INK, PAPER = "white", "black"
-# A drawing of more strokes or points than these is repainted as one image (see _redraw).
-REDRAW_STROKES, REDRAW_POINTS = 50, 2_000
+READ_SECONDS = 1 / 10  # while the pen is down, the pad reads the drawing at most this often
 
 _live_pads: weakref.WeakValueDictionary[str, DrawingPad] = weakref.WeakValueDictionary()
 
@@ -52,9 +53,13 @@ class DrawingPad:
             directly (``predict_probabilities``), never through ``model.predict``.
         pen_width: the pen's diameter in canvas pixels.
         name: the pad's name; a new pad replaces the live pad of the same name.
+        inside: show ``InsideView`` under the pad: each layer's output for the drawing, and
+            one pixel of a feature map worked out by hand (needs a ``keras.Sequential``).
     """
 
-    def __init__(self, model, pen_width: float = PEN_WIDTH, name: str = "pad") -> None:
+    def __init__(
+        self, model, pen_width: float = PEN_WIDTH, name: str = "pad", inside: bool = False
+    ) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"name={name!r}: a pad's name must be a non-empty string")
         number = isinstance(pen_width, int | float) and not isinstance(pen_width, bool)
@@ -64,6 +69,7 @@ class DrawingPad:
                 f"{PAD_SIZE // 4}; the lesson's pen is {PEN_WIDTH}."
             )
         check_network(model)
+        self.inside = InsideView(model) if inside else None  # before the old pad is closed
         old_pad = _live_pads.get(name)
         if old_pad is not None:
             old_pad.close()
@@ -74,8 +80,8 @@ class DrawingPad:
         self.finger = DrawingFinger(PAD_SIZE)  # which listed touch draws (touch.py)
         self.prediction: Prediction | None = None
         self._pending: list[tuple[float, float]] = []  # moves not yet drawn on the canvas
-        self._last_flush = 0.0
-        self._flush_timer: asyncio.TimerHandle | None = None
+        self._last_flush = self._last_read = 0.0
+        self._timers: dict[str, asyncio.TimerHandle] = {}  # a pending flush and read
         size = f"{PAD_SIZE}px"
         self.canvas = PadCanvas(
             width=PAD_SIZE,
@@ -92,6 +98,8 @@ class DrawingPad:
             ],
             layout=Layout(align_items="flex-start"),
         )
+        if self.inside is not None:
+            self.widget = VBox([self.widget, self.inside.widget])
         # Class names let a page (or a browser test) find the parts.
         self.widget.add_class("mnist-pad")
         self.canvas.add_class("mnist-pad-canvas")
@@ -133,10 +141,15 @@ class DrawingPad:
         if not self.strokes.extend(x, y):
             return
         self._pending.append((float(x), float(y)))
-        if time.perf_counter() - self._last_flush >= FRAME_SECONDS:
+        now = time.perf_counter()
+        if now - self._last_flush >= FRAME_SECONDS:
             self._flush()
         else:
-            self._schedule_flush()
+            self._later("flush", FRAME_SECONDS, self._flush)
+        if now - self._last_read >= READ_SECONDS:
+            self._read()
+        else:  # the pen may stop here: read what it drew once the time has come
+            self._later("read", READ_SECONDS - (now - self._last_read), self._read_if_drawing)
 
     def _pen_up(self, x: float, y: float) -> None:
         if not self.strokes.drawing:
@@ -165,51 +178,33 @@ class DrawingPad:
             self.canvas.stroke_lines(stroke[max(0, start) :])
         self._pending.clear()
 
-    def _schedule_flush(self) -> None:
-        """Draw the last moves a frame later, if the pen pauses (only inside a kernel)."""
-        if self._flush_timer is not None:
+    def _later(self, name: str, delay: float, action) -> None:
+        """Run ``action`` after ``delay`` s unless one of that name waits (inside a kernel)."""
+        if name in self._timers:
             return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            return  # no event loop (a script or a test): the moves are drawn at pen-up
+            return  # no event loop (a script or a test): the moves are drawn and read at pen-up
 
-        def flush_later() -> None:
-            self._flush_timer = None
-            self._flush()
+        def run() -> None:
+            del self._timers[name]
+            action()
 
-        self._flush_timer = loop.call_later(FRAME_SECONDS, flush_later)
+        self._timers[name] = loop.call_later(delay, run)
+
+    def _read_if_drawing(self) -> None:
+        if self.strokes.drawing and self.model is not None:
+            self._read()
 
     def _redraw(self, *_) -> None:
-        """Paint the whole drawing again (after Undo or Clear, or for a new browser view).
-
-        A drawing of up to ``REDRAW_STROKES`` strokes and ``REDRAW_POINTS`` points is drawn
-        stroke by stroke, as the browser drew it (anti-aliased); a bigger one is sent as the
-        pad's own raster, ``strokes.image()``, one PNG of a few kB, so that Undo costs the same
-        however many strokes there are (the strokes then show hard-edged, as the network
-        sees them).
-        """
-        with self.canvas.hold():
-            self.canvas.line_cap = self.canvas.line_join = "round"
-            self.canvas.line_width = self.strokes.pen_width
-            self.canvas.stroke_style = self.canvas.fill_style = INK
-            self.canvas.clear()
-            strokes = self.strokes.strokes
-            if len(strokes) <= REDRAW_STROKES and sum(map(len, strokes)) <= REDRAW_POINTS:
-                self.canvas.fill_style = PAPER
-                self.canvas.fill_rect(0, 0, PAD_SIZE, PAD_SIZE)
-                self.canvas.fill_style = INK
-                for stroke in strokes:
-                    x, y = stroke[0]
-                    self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
-                    if len(stroke) > 1:
-                        self.canvas.stroke_lines(stroke)
-            else:
-                self.canvas.put_image_data(self.strokes.image())  # a grey PNG, opaque
+        """Paint the whole drawing again (after Undo or Clear, or for a new browser view)."""
+        self.canvas.paint(self.strokes)
         self._pending.clear()
 
     def _read(self) -> None:
         """Read the drawing with the model and show the result, or the error, in the panel."""
+        self._last_read = time.perf_counter()
         try:
             self.prediction = read_drawing(self.model, self.strokes.image())
         except Exception as error:  # an event handler's error would show nowhere a learner looks
@@ -217,6 +212,8 @@ class DrawingPad:
             self.view.show_error(error)
             return
         self.view.show(self.prediction)
+        if self.inside is not None:
+            self.inside.show(None if self.prediction is None else self.prediction.image)
 
     # Buttons.
     def clear(self, *_) -> None:
@@ -233,14 +230,16 @@ class DrawingPad:
 
     def close(self) -> None:
         """Detach the handlers, close the widgets and drop the model; the pad stops working."""
-        if self._flush_timer is not None:
-            self._flush_timer.cancel()
-            self._flush_timer = None
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
         for register, handler in self._handlers:
             register(handler, remove=True)
         self._handlers = []
         close_widget_tree(self.widget, self.canvas, self.clear_button, self.undo_button)
         self.view.close()  # all it made, also what is not (or no longer) in the pad's tree
+        if self.inside is not None:
+            self.inside.close()
         self.model = None
         if _live_pads.get(self.name) is self:
             del _live_pads[self.name]
