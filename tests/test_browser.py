@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mnist_lesson.pad.prediction_view import DRAWING
 from tests.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -375,22 +376,16 @@ def reading(scope) -> str:
     return scope.locator(".mnist-pad-reading").inner_text().strip()
 
 
-def wait_reading_change(scope, before: str, timeout: float = 10, settle: float = 0.6) -> str:
-    """Wait until the pad's reading differs from ``before`` and then holds for ``settle`` s.
+def wait_reading_change(scope, before: str, timeout: float = 10, final: bool = True) -> str:
+    """Wait until the pad's reading differs from ``before``; return it.
 
-    The pad reads while the pen moves, so the first change may be the reading of a stroke
-    half drawn; the settled one is the reading of the whole drawing.
+    The pad also reads while the pen moves and marks those readings "(drawing…)"; with
+    ``final`` this waits for the reading made when the pen lifted (or a button was pressed).
     """
     deadline = time.monotonic() + timeout
-    while (now := reading(scope)) == before:
-        assert time.monotonic() < deadline, f"the reading stayed {before!r} for {timeout} s"
+    while (now := reading(scope)) == before or (final and DRAWING in now):
+        assert time.monotonic() < deadline, f"the reading stayed {now!r} for {timeout} s"
         time.sleep(0.05)
-    held_since = time.monotonic()
-    while time.monotonic() - held_since < settle:
-        assert time.monotonic() < deadline + settle * 4, f"the reading kept changing: {now!r}"
-        time.sleep(0.05)
-        if (latest := reading(scope)) != now:
-            now, held_since = latest, time.monotonic()
     return now
 
 
@@ -489,9 +484,10 @@ def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, p
     page.mouse.move(box["x"] + 140, box["y"] + 45)
     page.mouse.down()
     page.mouse.move(box["x"] + 140, box["y"] + 235, steps=20)
-    pen_down_reading = wait_reading_change(pad, hint)
+    pen_down_reading = wait_reading_change(pad, hint, final=False)
+    assert pen_down_reading.endswith(DRAWING), pen_down_reading
     page.mouse.up()
-    assert pen_down_reading.split()[0] == "1", pen_down_reading
+    assert wait_reading_change(pad, pen_down_reading).split()[0] == "1"
 
     # The view inside the network, under the lesson's third pad, follows the drawing.
     inside_pad = page.locator(".mnist-pad").nth(2)
@@ -513,6 +509,8 @@ def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, p
         time.sleep(0.05)
     numbers = re.findall(r"[-+]?\d+\.\d+", the_sum.inner_text())
     assert float(numbers[-2]) == float(numbers[-1]), numbers
+    page.set_viewport_size({"width": 1280, "height": 2400})  # the whole view, for a look
+    inside_pad.scroll_into_view_if_needed()
     screenshot(inside_pad, "06_inside.png")
     check_learner_view(page, "06_draw")
 
@@ -640,3 +638,5 @@ def test_the_pad_app_serves_the_pad_alone(lessons, trained_model_in_lessons, pag
         assert inside.locator("img").count() >= 8
         page.wait_for_timeout(500)  # let the 28 × 28 view catch up for the screenshot
         screenshot(page, "pad_app.png")
+        page.set_viewport_size({"width": 1280, "height": 2600})  # the whole page, for a look
+        screenshot(page, "pad_app_whole.png")

@@ -19,6 +19,7 @@ from scipy.signal import correlate2d
 from mnist_lesson.model_insides import conv_sum, layer_outputs, pool_window
 from mnist_lesson.pad import widget as pad_widget
 from mnist_lesson.pad.inside import InsideView
+from mnist_lesson.pad.prediction_view import DRAWING
 from mnist_lesson.pad.preprocess import to_mnist
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_pad import ONE, mouse_stroke, send
@@ -180,7 +181,7 @@ def test_the_pad_reads_ten_times_a_second_while_the_pen_moves(quick_model, monke
     pad = DrawingPad(quick_model, name="live")
     readings = []
     show = pad.view.show
-    monkeypatch.setattr(pad.view, "show", lambda p: (readings.append(p), show(p)))
+    monkeypatch.setattr(pad.view, "show", lambda p, **kw: (readings.append(p), show(p, **kw)))
     try:
         send(pad, "mouse_down", ONE[0])
         for point in ONE[1:]:  # 40 moves, 25 ms apart: one second of drawing
@@ -188,8 +189,10 @@ def test_the_pad_reads_ten_times_a_second_while_the_pen_moves(quick_model, monke
             send(pad, "mouse_move", point)
         assert 9 <= len(readings) <= 11
         assert readings[-1] is pad.prediction and pad.strokes.drawing  # read before pen-up
+        assert pad.view.headline.value.endswith(DRAWING)  # marked as read mid-stroke
         send(pad, "mouse_up", ONE[-1])
-        assert len(readings) in range(10, 13) and readings[-1].digit == 1
+        assert len(readings) == 11 and readings[-1].digit == 1  # one more at pen-up
+        assert not pad.view.headline.value.endswith(DRAWING)
     finally:
         pad.close()
 

@@ -69,7 +69,10 @@ class InsideView:
         self.arithmetic.add_class("mnist-inside-sum")
         picks = [self.layer_pick, self.map_pick, self.row_pick, self.column_pick]
         detail = HBox(
-            [VBox([c, p]) for c, p in zip(self.picture_captions, self.pictures, strict=True)]
+            [
+                VBox([caption, picture], layout=Layout(width="190px", margin="0 16px 0 0"))
+                for caption, picture in zip(self.picture_captions, self.pictures, strict=True)
+            ]
         )
         self.title = HTML(TITLE)
         self.widget = VBox(
@@ -85,6 +88,7 @@ class InsideView:
         )
         self.widget.add_class("mnist-inside")
         self._quiet = False
+        self.shown = False  # whether show has drawn self.digit
         self.outputs = outputs
         self.digit = blank
         self.layer_pick.observe(self._layer_picked, "value")
@@ -122,27 +126,30 @@ class InsideView:
             self.title.value = TITLE
 
     def _show(self, digit: np.ndarray | None) -> None:
-        self.digit = np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.float32) if digit is None else digit
+        digit = np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.float32) if digit is None else digit
+        if self.shown and np.array_equal(digit, self.digit):
+            return  # the pen-up reading of what was read while drawing: nothing new to show
+        self.digit, self.shown = digit, True
         self.outputs = layer_outputs(self.model, self.digit)
-        self.rows[0][1].value = png(enlarge(gray(self.digit, 1), 3))
+        _put(self.rows[0][1], enlarge(gray(self.digit, 1), 3))
         for index, (output, (caption, picture)) in enumerate(
             zip(self.outputs, self.rows[1:], strict=True)
         ):
             if index == len(self.layers) - 1 and output.values.shape == (10,):
                 caption.value = outputs_text(output)
+                _put(picture, None)
             else:
-                picture.value = self._picture_of(index, output)
-            picture.layout.display = "" if picture.value else "none"
+                _put(picture, self._picture_of(index, output))
         self._show_detail()
 
-    def _picture_of(self, index: int, output) -> bytes:
+    def _picture_of(self, index: int, output) -> np.ndarray | None:
         values = output.values
         if values.ndim == 3:
             selected = self.map_pick.value if index == self.layer_pick.value else None
-            return png(map_grid(values, selected))
+            return map_grid(values, selected)
         if output.kind in CAPTIONS and index + 1 < len(self.layers):
-            return b""  # shown by the caption alone
-        return png(unit_strip(values))
+            return None  # shown by the caption alone
+        return unit_strip(values)
 
     def _layer_picked(self, *_) -> None:
         """Fit the sliders to the picked layer's maps and input, then show its detail."""
@@ -167,7 +174,7 @@ class InsideView:
             zip(self.outputs, self.rows[1:], strict=True)
         ):
             if output.values.ndim == 3:
-                picture.value = self._picture_of(layer_index, output)
+                _put(picture, self._picture_of(layer_index, output))
         self._show_detail()
 
     def _inputs_of(self, index: int) -> np.ndarray:
@@ -181,7 +188,7 @@ class InsideView:
         if self._quiet or index is None:
             return
         if change is not None and change["owner"] is self.map_pick:
-            self.rows[index + 1][1].value = self._picture_of(index, self.outputs[index])
+            _put(self.rows[index + 1][1], self._picture_of(index, self.outputs[index]))
         layer, inputs = self.layers[index], self._inputs_of(index)
         maps = self.outputs[index].values
         row, column, channel = self.row_pick.value, self.column_pick.value, self.map_pick.value
@@ -206,7 +213,7 @@ class InsideView:
             self.arithmetic.value = pool_text(_kind(layer), window, shown)
             filter_caption = f"the {height} × {width} window it pools"
         self._picture(0, inputs[:, :, source], (top, left, height, width))
-        self.pictures[1].value = png(filter_picture)
+        _put(self.pictures[1], filter_picture)
         self._picture(2, maps[:, :, channel], (row, column, 1, 1))
         name = "the digit" if index == 0 else f"map {source} of {self.layers[index - 1].name}"
         self.picture_captions[0].value = f"input: {name}"
@@ -215,9 +222,9 @@ class InsideView:
 
     def _picture(self, slot: int, values: np.ndarray, box: tuple[int, int, int, int]) -> None:
         scale = scale_for(max(values.shape)) * 2
-        rgb = enlarge(gray(values, float(values.max())), scale)
-        outline(rgb, *box, scale)
-        self.pictures[slot].value = png(rgb)
+        grey = enlarge(gray(values, float(values.max())), scale)
+        outline(grey, *box, scale)
+        _put(self.pictures[slot], grey)
 
     def close(self) -> None:
         """Close every widget the view made."""
@@ -227,3 +234,15 @@ class InsideView:
 
 def _kind(layer) -> str:
     return type(layer).__name__
+
+
+def _put(picture: Image, pixels: np.ndarray | None) -> None:
+    """Show ``pixels`` in ``picture`` at their own size (None hides it), never stretched."""
+    if pixels is None:
+        picture.layout.display = "none"
+        return
+    picture.value = png(pixels)
+    height, width = pixels.shape[:2]
+    picture.layout.display = ""
+    picture.layout.width, picture.layout.height = f"{width}px", f"{height}px"
+    picture.layout.min_width = f"{width}px"

@@ -2,8 +2,10 @@
 
 No widgets here; ``mnist_lesson.pad.inside`` puts them on the page.
 
-Ink is white on black, as on the pad. Weights can be negative, so a filter is drawn in two
-colours: orange where a weight is positive, blue where it is negative, black at zero.
+Ink is white on black, as on the pad. A grey picture is one byte a pixel: levels 0–254 are
+black to white and ``MARK`` (255) is the red of an outline, so it encodes as a small palette
+PNG, about twice as fast as RGB. Weights can be negative, so a filter is drawn in two colours
+(RGB): orange where a weight is positive, blue where it is negative, black at zero.
 """
 
 from __future__ import annotations
@@ -17,14 +19,23 @@ from PIL import Image
 MAP_SIDE = 72  # a feature map is drawn about this many pixels wide
 GAP = 4  # pixels between maps
 MAPS_PER_ROW = 8
-SELECTED = (255, 64, 64)  # the outline of the selected map, pixel or patch
+MARK = 255  # the level of an outline (the selected map, pixel or patch): red
+WHITE = 254  # the brightest grey
+BACKGROUND = 40  # the grey between maps
+PALETTE = [level for grey in range(255) for level in (grey * 255 // WHITE,) * 3] + [255, 64, 64]
+TABLE = "border-collapse:collapse;font-size:0.85em;margin:4px 0"
+CELL = "border:1px solid #ccc;padding:1px 5px;text-align:right;font-family:monospace"
 POSITIVE, NEGATIVE = np.array([255, 150, 0]), np.array([40, 140, 255])
 
 
-def png(rgb: np.ndarray) -> bytes:
-    """Encode an RGB uint8 image as a PNG."""
+def png(picture: np.ndarray) -> bytes:
+    """Encode a grey picture (levels, ``MARK`` red) or an RGB one as a PNG."""
     buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
+    image = Image.fromarray(picture)
+    if picture.ndim == 2:
+        image = Image.frombuffer("P", image.size, np.ascontiguousarray(picture), "raw", "P", 0, 1)
+        image.putpalette(PALETTE)
+    image.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
@@ -34,9 +45,9 @@ def scale_for(side: int) -> int:
 
 
 def gray(values: np.ndarray, top: float) -> np.ndarray:
-    """Return ``values`` (0 to ``top``) as an RGB uint8 image, white for ``top`` and above."""
+    """Return ``values`` (0 to ``top``) as grey levels, black for 0 and white for ``top``."""
     level = np.clip(np.asarray(values, np.float32) / top if top > 0 else 0 * values, 0, 1)
-    return np.repeat(np.round(level * 255).astype(np.uint8)[..., np.newaxis], 3, axis=-1)
+    return np.round(level * WHITE).astype(np.uint8)
 
 
 def two_colours(values: np.ndarray, top: float) -> np.ndarray:
@@ -47,23 +58,24 @@ def two_colours(values: np.ndarray, top: float) -> np.ndarray:
     return np.round(level * colour).astype(np.uint8)
 
 
-def enlarge(rgb: np.ndarray, scale: int) -> np.ndarray:
-    """Return ``rgb`` with each pixel a ``scale`` × ``scale`` block."""
-    return np.repeat(np.repeat(rgb, scale, axis=0), scale, axis=1)
+def enlarge(picture: np.ndarray, scale: int) -> np.ndarray:
+    """Return ``picture`` with each pixel a ``scale`` × ``scale`` block."""
+    return np.repeat(np.repeat(picture, scale, axis=0), scale, axis=1)
 
 
-def outline(rgb: np.ndarray, top: int, left: int, height: int, width: int, scale: int) -> None:
-    """Draw a one-pixel box in place around map pixels ``[top, top+height) × [left, left+width)``.
+def outline(grey: np.ndarray, top: int, left: int, height: int, width: int, scale: int) -> None:
+    """Draw a red box in place around map pixels ``[top, top+height) × [left, left+width)``.
 
-    The box is clipped to the image, so a patch that hangs over the padding still shows.
+    ``grey`` is a grey picture enlarged ``scale`` times. The box is clipped to the picture,
+    so a patch that hangs over the padding still shows.
     """
-    rows, columns = rgb.shape[:2]
+    rows, columns = grey.shape[:2]
     y0, x0 = max(top * scale - 1, 0), max(left * scale - 1, 0)
     y1, x1 = min((top + height) * scale, rows - 1), min((left + width) * scale, columns - 1)
     if y0 > y1 or x0 > x1:
         return
-    rgb[y0, x0 : x1 + 1] = rgb[y1, x0 : x1 + 1] = SELECTED
-    rgb[y0 : y1 + 1, x0] = rgb[y0 : y1 + 1, x1] = SELECTED
+    grey[y0, x0 : x1 + 1] = grey[y1, x0 : x1 + 1] = MARK
+    grey[y0 : y1 + 1, x0] = grey[y0 : y1 + 1, x1] = MARK
 
 
 def map_grid(maps: np.ndarray, selected: int | None = None) -> np.ndarray:
@@ -78,7 +90,7 @@ def map_grid(maps: np.ndarray, selected: int | None = None) -> np.ndarray:
     per_row = min(channels, MAPS_PER_ROW)
     rows = -(-channels // per_row)
     cell_h, cell_w = height * scale + GAP, width * scale + GAP
-    grid = np.full((rows * cell_h - GAP + 2, per_row * cell_w - GAP + 2, 3), 40, np.uint8)
+    grid = np.full((rows * cell_h - GAP + 2, per_row * cell_w - GAP + 2), BACKGROUND, np.uint8)
     for channel in range(channels):
         y0, x0 = 1 + channel // per_row * cell_h, 1 + channel % per_row * cell_w
         tile = enlarge(gray(maps[:, :, channel], top), scale)
@@ -102,14 +114,14 @@ def unit_strip(units: np.ndarray, cell: int = 6, per_row: int = 64) -> np.ndarra
 def conv_text(step, source: int, shown: float) -> str:
     """Return the convolution's sum for one pixel as an HTML table and a line of arithmetic."""
     patch, weights = step.patch[:, :, source], step.weights[:, :, source]
-    cells = "".join(
-        "<tr>"
-        + "".join(f"<td>{x:.2f}<br>×&nbsp;{w:+.2f}</td>" for x, w in zip(*pair, strict=True))
-        + "</tr>"
-        for pair in zip(patch, weights, strict=True)
+    rows = (
+        "".join(f"<td style='{CELL}'>{x:.2f}&nbsp;×&nbsp;{w:+.2f}</td>" for x, w in pairs)
+        for pairs in (zip(xs, ws, strict=True) for xs, ws in zip(patch, weights, strict=True))
     )
+    cells = "".join(f"<tr>{row}</tr>" for row in rows)
     sums = step.channel_sums
-    lines = [f"input × weight, summed over this patch: <b>{sums[source]:+.3f}</b>"]
+    height, width = patch.shape
+    lines = [f"the {height * width} inputs × weights, summed: <b>{sums[source]:+.3f}</b>"]
     if len(sums) > 1:
         lines.append(
             f"the same over all {len(sums)} input maps: "
@@ -119,17 +131,18 @@ def conv_text(step, source: int, shown: float) -> str:
     lines.append(f"+ bias {step.bias:+.3f} = <b>{step.total:+.3f}</b>")
     lines.append(f"{step.activation}({step.total:+.3f}) = <b>{step.value:.3f}</b>")
     lines.append(f"the feature map shows <b>{shown:.3f}</b>")
-    table = f"<table class='mnist-inside-patch' style='font-size:0.8em'>{cells}</table>"
-    return table + "<br>".join(lines)
+    table = f"<table class='mnist-inside-patch' style='{TABLE}'>{cells}</table>"
+    return f"input × weight under the filter (input map {source}):{table}" + "<br>".join(lines)
 
 
 def pool_text(kind: str, window: np.ndarray, shown: float) -> str:
     """Return the pool's window and what it keeps of it, as HTML."""
-    cells = "".join("<tr>" + "".join(f"<td>{x:.3f}</td>" for x in row) + "</tr>" for row in window)
+    rows = ("".join(f"<td style='{CELL}'>{x:.3f}</td>" for x in row) for row in window)
+    cells = "".join(f"<tr>{row}</tr>" for row in rows)
     largest = kind == "MaxPooling2D"
     how, value = ("the largest", window.max()) if largest else ("the mean", window.mean())
     return (
-        f"<table style='font-size:0.8em'>{cells}</table>{how} of these: <b>{value:.3f}</b><br>"
+        f"the window:<table style='{TABLE}'>{cells}</table>{how} of these: <b>{value:.3f}</b><br>"
         f"the pooled map shows <b>{shown:.3f}</b>"
     )
 

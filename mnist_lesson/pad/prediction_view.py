@@ -14,6 +14,7 @@ from mnist_lesson.pad.reading import Prediction
 from mnist_lesson.pad.widget_tree import close_widget_tree
 
 HINT = "Draw a digit (0–9) in the black square with your mouse or finger."
+DRAWING = "(drawing…)"  # after a reading made while the pen is down
 SEEN_SCALE = 4  # the 28 × 28 image the model saw is shown this many times bigger
 
 
@@ -53,17 +54,22 @@ class PredictionView:
             layout=Layout(margin="0 0 0 16px"),
         )
 
-    def show(self, prediction: Prediction | None) -> None:
-        """Show ``prediction``: the digit, its confidence, the bars and the 28 × 28 image."""
+    def show(self, prediction: Prediction | None, drawing: bool = False) -> None:
+        """Show ``prediction``: the digit, its confidence, the bars and the 28 × 28 image.
+
+        ``drawing`` marks a reading made while the pen is still down: its digit is grey and
+        the line says "(drawing…)", until the reading at pen-up takes its place.
+        """
         if prediction is None:
             self.headline.value = f"<i>{HINT}</i>"
             probabilities = np.zeros(10)
             image = np.zeros((IMAGE_SIZE, IMAGE_SIZE))
             best = -1
         else:
+            colour, still = ("#888", f" {DRAWING}") if drawing else ("inherit", "")
             self.headline.value = (
-                f"<b style='font-size:1.6em'>{prediction.digit}</b> &nbsp; "
-                f"{prediction.confidence:.0%} sure"
+                f"<b style='font-size:1.6em;color:{colour}'>{prediction.digit}</b> &nbsp; "
+                f"{prediction.confidence:.0%} sure{still}"
             )
             probabilities, image = prediction.probabilities, prediction.image
             best = prediction.digit

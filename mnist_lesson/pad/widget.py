@@ -154,7 +154,8 @@ class DrawingPad:
     def _pen_up(self, x: float, y: float) -> None:
         if not self.strokes.drawing:
             return
-        self._pen_move(x, y)
+        if self.strokes.extend(x, y):  # the last point, drawn and read with the rest below
+            self._pending.append((float(x), float(y)))
         self.strokes.end()
         self._flush()
         self._read()
@@ -211,7 +212,7 @@ class DrawingPad:
             self.prediction = None
             self.view.show_error(error)
             return
-        self.view.show(self.prediction)
+        self.view.show(self.prediction, drawing=self.strokes.drawing)
         if self.inside is not None:
             self.inside.show(None if self.prediction is None else self.prediction.image)
 
