@@ -149,6 +149,9 @@ def test_the_pads_inside_view_follows_each_reading(quick_model):
         outputs = layer_outputs(quick_model, pad.prediction.image)
         np.testing.assert_allclose(view.outputs[2].values, outputs[2].values, atol=1e-6)
         assert f"{pad.prediction.probabilities[1]:.0%}" in view.rows[-1][0].value
+        # Until the learner moves it, the pixel is the brightest of the picked map.
+        first_map = outputs[0].values[:, :, 0]
+        assert first_map[view.row_pick.value, view.column_pick.value] == first_map.max() > 0
         # Pick the second convolution's map 5 at (3, 4): the sum shown is the map's pixel.
         view.layer_pick.value = 2
         view.map_pick.value, view.row_pick.value, view.column_pick.value = 5, 3, 4
@@ -158,6 +161,9 @@ def test_the_pads_inside_view_follows_each_reading(quick_model):
         assert "over all 8 input maps" in view.arithmetic.value
         view.layer_pick.value = 3  # a pool: its window and the largest value
         assert "the largest of these" in view.arithmetic.value
+        view.row_pick.value = 0  # the learner's pick stays through the next reading
+        mouse_stroke(pad, [(100.0, 140.0), (180.0, 140.0)])
+        assert view.row_pick.value == 0 and view.layer_pick.value == 3
         pad.clear()
         assert not view.digit.any()
     finally:

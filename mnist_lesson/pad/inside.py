@@ -89,6 +89,7 @@ class InsideView:
         self.widget.add_class("mnist-inside")
         self._quiet = False
         self.shown = False  # whether show has drawn self.digit
+        self.auto_pixel = True  # the pixel follows the picked map's brightest until moved
         self.outputs = outputs
         self.digit = blank
         self.layer_pick.observe(self._layer_picked, "value")
@@ -168,8 +169,8 @@ class InsideView:
             pick.max = top - 1
             pick.value = min(pick.value, top - 1)
         self.channel_pick.layout.display = "" if inputs.shape[2] > 1 else "none"
-        self.row_pick.value, self.column_pick.value = height // 2, width // 2
         self._quiet = False
+        self.auto_pixel = True
         for layer_index, (output, (_, picture)) in enumerate(
             zip(self.outputs, self.rows[1:], strict=True)
         ):
@@ -189,8 +190,16 @@ class InsideView:
             return
         if change is not None and change["owner"] is self.map_pick:
             _put(self.rows[index + 1][1], self._picture_of(index, self.outputs[index]))
+            self.auto_pixel = True
+        if change is not None and change["owner"] in (self.row_pick, self.column_pick):
+            self.auto_pixel = False  # the learner's own pick stays, drawing or not
         layer, inputs = self.layers[index], self._inputs_of(index)
         maps = self.outputs[index].values
+        if self.auto_pixel:  # the map's brightest pixel: where its filter found most
+            brightest = np.unravel_index(maps[:, :, self.map_pick.value].argmax(), maps.shape[:2])
+            self._quiet = True
+            self.row_pick.value, self.column_pick.value = (int(i) for i in brightest)
+            self._quiet = False
         row, column, channel = self.row_pick.value, self.column_pick.value, self.map_pick.value
         source = self.channel_pick.value if _kind(layer) == "Conv2D" else channel
         shown = maps[row, column, channel]
