@@ -72,6 +72,10 @@ class LabServer:
         """Return the address that opens ``name`` (relative to the root) in JupyterLab."""
         return f"{self.url}/lab/tree/{name}?token={self.token}"
 
+    def notebook7_url(self, name: str) -> str:
+        """Return the address that opens ``name`` in Notebook 7 (same server, same kernels)."""
+        return f"{self.url}/notebooks/{name}?token={self.token}"
+
 
 @contextmanager
 def jupyter_lab(root: Path, env: dict[str, str], workdir: Path) -> Iterator[LabServer]:
@@ -87,6 +91,7 @@ def jupyter_lab(root: Path, env: dict[str, str], workdir: Path) -> Iterator[LabS
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+        "--JupyterNotebookApp.expose_app_in_browser=True",  # Notebook 7, on the same server
     ]  # fmt: skip
     server_env = {
         **os.environ,
@@ -180,6 +185,12 @@ RUN_ALL = f"""path => {{
 def open_notebook(page, server: LabServer, path: str, timeout_ms: int = 90_000) -> None:
     """Open a notebook in a fresh workspace and wait until its kernel is idle."""
     page.goto(server.notebook_url(path) + "&reset")
+    page.wait_for_function(KERNEL_IDLE, arg=path, timeout=timeout_ms)
+
+
+def open_in_notebook7(page, server: LabServer, path: str, timeout_ms: int = 90_000) -> None:
+    """Open a notebook in Notebook 7 and wait until its kernel is idle."""
+    page.goto(server.notebook7_url(path))
     page.wait_for_function(KERNEL_IDLE, arg=path, timeout=timeout_ms)
 
 

@@ -35,6 +35,7 @@ from tests.browser import (
     draw,
     error_outputs,
     jupyter_lab,
+    open_in_notebook7,
     open_notebook,
     open_notebook_again,
     output_problems,
@@ -640,3 +641,73 @@ def test_the_pad_app_serves_the_pad_alone(lessons, trained_model_in_lessons, pag
         screenshot(page, "pad_app.png")
         page.set_viewport_size({"width": 1280, "height": 2600})  # the whole page, for a look
         screenshot(page, "pad_app_whole.png")
+
+
+NOTEBOOK7_CELLS = [
+    """\
+# A figure, as lesson 2 shows the untrained filters.
+from IPython.display import display
+
+from mnist_lesson import (
+    DrawingPad, LivePlot, build_model, compile_model, lesson_settings, load_data, plot_filters,
+)
+
+settings = lesson_settings()
+data = load_data(settings)
+model = compile_model(build_model(seed=0))
+plot_filters(model)""",
+    """\
+# A long fit with the live plot and its buttons: the test clicks Stop.
+history = model.fit(
+    data.train_images[:2000].astype("float32") / 255,
+    data.train_labels[:2000].astype("float32"),
+    batch_size=32,
+    epochs=60,
+    validation_data=(data.test_images[:500] / 255, data.test_labels[:500]),
+    callbacks=[LivePlot(batch_size=32)],
+    verbose=0,
+)
+print(f"ran {len(history.history['loss'])} epochs")""",
+    """\
+# The pad, with the view inside the network.
+pad = DrawingPad(model, name="notebook7", inside=True)
+display(pad)""",
+]
+
+
+def test_notebook7_shows_a_figure_the_live_plot_its_stop_button_and_the_pad(lessons, page):
+    """The lessons' key widgets in Notebook 7 (served by the same server as JupyterLab): a
+    figure as a picture, the live plot moving and stopped by its button, the pad reading a
+    drawn stroke while the inside view shows its sum."""
+    server, _ = lessons
+    path = "notebook7_check.ipynb"
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source) for source in NOTEBOOK7_CELLS]
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, server.root / path)
+    open_in_notebook7(page, server, path)
+    assert page.evaluate("() => window.jupyterapp.name") == "Jupyter Notebook"
+    run_all_cells(page, path)
+    fit = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot")
+    line = fit.locator('.jp-OutputArea-output[data-mime-type="text/plain"]').first
+    wait_progress(line, 2)
+    chart = fit.locator("img").get_attribute("src")
+    wait_progress(line, 3)
+    assert fit.locator("img").get_attribute("src") != chart  # the chart moved
+    fit.get_by_role("button", name="Stop").click()
+    wait_all_cells_ran(page, path)
+    assert error_outputs(page, path) == []
+    assert output_problems(page, path) == []  # no stderr box, no "<Figure size" text
+    final = line.text_content().strip()
+    assert final.endswith("stopped by you"), final
+    ran = int(re.search(r"ran (\d+) epochs", fit.locator(".jp-OutputArea").text_content())[1])
+    assert 3 <= ran < 60 and ran == int(PROGRESS.match(final)[1])
+    figure = page.locator(".jp-CodeCell", has_text="plot_filters(model)")
+    assert figure.locator(".jp-OutputArea img").count() == 1
+    pad = page.locator(".mnist-pad").first
+    assert not draw_and_read(pad, ONE).startswith("Draw a digit")
+    numbers = re.findall(r"[-+]?\d+\.\d+", pad.locator(".mnist-inside-sum").inner_text())
+    assert float(numbers[-2]) == float(numbers[-1]), numbers
+    page.set_viewport_size({"width": 1280, "height": 2600})
+    screenshot(page, "notebook7.png")
