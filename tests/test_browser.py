@@ -711,3 +711,34 @@ def test_notebook7_shows_a_figure_the_live_plot_its_stop_button_and_the_pad(less
     assert float(numbers[-2]) == float(numbers[-1]), numbers
     page.set_viewport_size({"width": 1280, "height": 2600})
     screenshot(page, "notebook7.png")
+
+
+def test_voila_shows_a_figure_the_live_plots_last_picture_and_the_pad(lessons, page):
+    """The lessons' key widgets served by Voilà, as a learner opens an app: the figure as a
+    picture, the live plot's final chart and line (no buttons: a Voilà kernel has no
+    notebook to click in), and the pad reading a drawn stroke with the inside view."""
+    server, env = lessons
+    path = server.root / "voila_check.ipynb"
+    cells = [*NOTEBOOK7_CELLS]
+    cells[1] = cells[1].replace("epochs=60", "epochs=2")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, path)
+    with voila(path, env=env, workdir=server.root) as app:
+        page.goto(f"{app.url}/?token={app.token}", timeout=180_000)
+        canvas = page.locator(".mnist-pad-canvas").first
+        canvas.wait_for(timeout=180_000)
+        assert "plot_filters(model)" not in page.content()  # the code is hidden
+        body = page.locator("body").inner_text()
+        assert "Traceback" not in body and "<Figure size" not in body
+        assert re.search(r"epoch 2 of 2 \[#{20}\] 100%", body), body[:2000]
+        assert "ran 2 epochs" in body
+        assert page.get_by_role("button", name="Stop").count() == 0
+        pictures = page.locator(".jp-OutputArea-output img")
+        assert pictures.count() >= 2  # the filters and the live plot's chart
+        pad = page.locator(".mnist-pad").first
+        assert not draw_and_read(pad, ONE).startswith("Draw a digit")
+        numbers = re.findall(r"[-+]?\d+\.\d+", pad.locator(".mnist-inside-sum").inner_text())
+        assert float(numbers[-2]) == float(numbers[-1]), numbers
+        page.set_viewport_size({"width": 1280, "height": 2600})
+        screenshot(page, "voila_key_cells.png")

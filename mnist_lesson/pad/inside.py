@@ -212,7 +212,7 @@ class InsideView:
                 two_colours(weights, float(np.abs(step.weights).max())), scale
             )
             self.arithmetic.value = conv_text(step, source, shown)
-            filter_caption = f"filter {channel}, on input map {source} (orange +, blue −)"
+            filter_caption = f"filter {channel}, on input map {source} (blue +, red −)"
         else:
             window = pool_window(layer, inputs, row, column, channel)
             height, width = layer.pool_size

@@ -3,9 +3,10 @@
 No widgets here; ``mnist_lesson.pad.inside`` puts them on the page.
 
 Ink is white on black, as on the pad. A grey picture is one byte a pixel: levels 0–254 are
-black to white and ``MARK`` (255) is the red of an outline, so it encodes as a small palette
+black to white and ``MARK`` (255) is the yellow of an outline, so it encodes as a small palette
 PNG, about twice as fast as RGB. Weights can be negative, so a filter is drawn in two colours
-(RGB): orange where a weight is positive, blue where it is negative, black at zero.
+(RGB) as lesson 5 draws filters: blue where a weight is positive, red where it is negative,
+black at zero.
 """
 
 from __future__ import annotations
@@ -19,17 +20,17 @@ from PIL import Image
 MAP_SIDE = 72  # a feature map is drawn about this many pixels wide
 GAP = 4  # pixels between maps
 MAPS_PER_ROW = 8
-MARK = 255  # the level of an outline (the selected map, pixel or patch): red
+MARK = 255  # the level of an outline (the selected map, pixel or patch): yellow
 WHITE = 254  # the brightest grey
 BACKGROUND = 40  # the grey between maps
-PALETTE = [level for grey in range(255) for level in (grey * 255 // WHITE,) * 3] + [255, 64, 64]
+PALETTE = [level for grey in range(255) for level in (grey * 255 // WHITE,) * 3] + [255, 210, 0]
 TABLE = "border-collapse:collapse;font-size:0.85em;margin:4px 0"
 CELL = "border:1px solid #ccc;padding:1px 5px;text-align:right;font-family:monospace"
-POSITIVE, NEGATIVE = np.array([255, 150, 0]), np.array([40, 140, 255])
+POSITIVE, NEGATIVE = np.array([70, 140, 255]), np.array([235, 60, 50])
 
 
 def png(picture: np.ndarray) -> bytes:
-    """Encode a grey picture (levels, ``MARK`` red) or an RGB one as a PNG."""
+    """Encode a grey picture (levels, ``MARK`` yellow) or an RGB one as a PNG."""
     buffer = io.BytesIO()
     image = Image.fromarray(picture)
     if picture.ndim == 2:
@@ -51,7 +52,7 @@ def gray(values: np.ndarray, top: float) -> np.ndarray:
 
 
 def two_colours(values: np.ndarray, top: float) -> np.ndarray:
-    """Return signed ``values`` as RGB: orange where positive, blue where negative."""
+    """Return signed ``values`` as RGB: blue where positive, red where negative."""
     values = np.asarray(values, np.float32)
     level = np.clip(np.abs(values) / top if top > 0 else 0 * values, 0, 1)[..., np.newaxis]
     colour = np.where(values[..., np.newaxis] >= 0, POSITIVE, NEGATIVE)
@@ -64,7 +65,7 @@ def enlarge(picture: np.ndarray, scale: int) -> np.ndarray:
 
 
 def outline(grey: np.ndarray, top: int, left: int, height: int, width: int, scale: int) -> None:
-    """Draw a red box in place around map pixels ``[top, top+height) × [left, left+width)``.
+    """Draw a yellow box in place around map pixels ``[top, top+height) × [left, left+width)``.
 
     ``grey`` is a grey picture enlarged ``scale`` times. The box is clipped to the picture,
     so a patch that hangs over the padding still shows.
