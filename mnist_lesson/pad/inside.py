@@ -89,6 +89,7 @@ class InsideView:
         self.widget.add_class("mnist-inside")
         self._quiet = False
         self.shown = False  # whether show has drawn self.digit
+        self._shown_pixels: dict[int, np.ndarray] = {}  # what each picture shows, by id
         self.auto_pixel = True  # the pixel follows the picked map's brightest until moved
         self.outputs = outputs
         self.digit = blank
@@ -132,15 +133,15 @@ class InsideView:
             return  # the pen-up reading of what was read while drawing: nothing new to show
         self.digit, self.shown = digit, True
         self.outputs = layer_outputs(self.model, self.digit)
-        _put(self.rows[0][1], enlarge(gray(self.digit, 1), 3))
+        self._put(self.rows[0][1], enlarge(gray(self.digit, 1), 3))
         for index, (output, (caption, picture)) in enumerate(
             zip(self.outputs, self.rows[1:], strict=True)
         ):
             if index == len(self.layers) - 1 and output.values.shape == (10,):
                 caption.value = outputs_text(output)
-                _put(picture, None)
+                self._put(picture, None)
             else:
-                _put(picture, self._picture_of(index, output))
+                self._put(picture, self._picture_of(index, output))
         self._show_detail()
 
     def _picture_of(self, index: int, output) -> np.ndarray | None:
@@ -175,7 +176,7 @@ class InsideView:
             zip(self.outputs, self.rows[1:], strict=True)
         ):
             if output.values.ndim == 3:
-                _put(picture, self._picture_of(layer_index, output))
+                self._put(picture, self._picture_of(layer_index, output))
         self._show_detail()
 
     def _inputs_of(self, index: int) -> np.ndarray:
@@ -189,7 +190,7 @@ class InsideView:
         if self._quiet or index is None:
             return
         if change is not None and change["owner"] is self.map_pick:
-            _put(self.rows[index + 1][1], self._picture_of(index, self.outputs[index]))
+            self._put(self.rows[index + 1][1], self._picture_of(index, self.outputs[index]))
             self.auto_pixel = True
         if change is not None and change["owner"] in (self.row_pick, self.column_pick):
             self.auto_pixel = False  # the learner's own pick stays, drawing or not
@@ -222,7 +223,7 @@ class InsideView:
             self.arithmetic.value = pool_text(_kind(layer), window, shown)
             filter_caption = f"the {height} × {width} window it pools"
         self._picture(0, inputs[:, :, source], (top, left, height, width))
-        _put(self.pictures[1], filter_picture)
+        self._put(self.pictures[1], filter_picture)
         self._picture(2, maps[:, :, channel], (row, column, 1, 1))
         name = "the digit" if index == 0 else f"map {source} of {self.layers[index - 1].name}"
         self.picture_captions[0].value = f"input: {name}"
@@ -233,7 +234,25 @@ class InsideView:
         scale = scale_for(max(values.shape)) * 2
         grey = enlarge(gray(values, float(values.max())), scale)
         outline(grey, *box, scale)
-        _put(self.pictures[slot], grey)
+        self._put(self.pictures[slot], grey)
+
+    def _put(self, picture: Image, pixels: np.ndarray | None) -> None:
+        """Show ``pixels`` in ``picture`` at their own size (None hides it), never stretched.
+
+        Pixels equal to those it shows already are neither encoded nor sent again.
+        """
+        if pixels is None:
+            picture.layout.display = "none"
+            return
+        shown = self._shown_pixels.get(id(picture))
+        if shown is not None and np.array_equal(shown, pixels):
+            return
+        self._shown_pixels[id(picture)] = pixels
+        picture.value = png(pixels)
+        height, width = pixels.shape[:2]
+        picture.layout.display = ""
+        picture.layout.width, picture.layout.height = f"{width}px", f"{height}px"
+        picture.layout.min_width = f"{width}px"
 
     def close(self) -> None:
         """Close every widget the view made."""
@@ -243,15 +262,3 @@ class InsideView:
 
 def _kind(layer) -> str:
     return type(layer).__name__
-
-
-def _put(picture: Image, pixels: np.ndarray | None) -> None:
-    """Show ``pixels`` in ``picture`` at their own size (None hides it), never stretched."""
-    if pixels is None:
-        picture.layout.display = "none"
-        return
-    picture.value = png(pixels)
-    height, width = pixels.shape[:2]
-    picture.layout.display = ""
-    picture.layout.width, picture.layout.height = f"{width}px", f"{height}px"
-    picture.layout.min_width = f"{width}px"

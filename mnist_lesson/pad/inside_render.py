@@ -59,9 +59,9 @@ def two_colours(values: np.ndarray, top: float) -> np.ndarray:
     return np.round(level * colour).astype(np.uint8)
 
 
-def enlarge(picture: np.ndarray, scale: int) -> np.ndarray:
-    """Return ``picture`` with each pixel a ``scale`` × ``scale`` block."""
-    return np.repeat(np.repeat(picture, scale, axis=0), scale, axis=1)
+def enlarge(picture: np.ndarray, scale: int, axes: tuple[int, int] = (0, 1)) -> np.ndarray:
+    """Return ``picture`` with each pixel a ``scale`` × ``scale`` block (along ``axes``)."""
+    return np.repeat(np.repeat(picture, scale, axis=axes[0]), scale, axis=axes[1])
 
 
 def outline(grey: np.ndarray, top: int, left: int, height: int, width: int, scale: int) -> None:
@@ -87,19 +87,19 @@ def map_grid(maps: np.ndarray, selected: int | None = None) -> np.ndarray:
     """
     height, width, channels = maps.shape
     scale = scale_for(max(height, width))
-    top = float(maps.max())
     per_row = min(channels, MAPS_PER_ROW)
     rows = -(-channels // per_row)
-    cell_h, cell_w = height * scale + GAP, width * scale + GAP
-    grid = np.full((rows * cell_h - GAP + 2, per_row * cell_w - GAP + 2), BACKGROUND, np.uint8)
-    for channel in range(channels):
-        y0, x0 = 1 + channel // per_row * cell_h, 1 + channel % per_row * cell_w
-        tile = enlarge(gray(maps[:, :, channel], top), scale)
-        grid[y0 : y0 + tile.shape[0], x0 : x0 + tile.shape[1]] = tile
-        if channel == selected:
-            box = grid[y0 - 1 : y0 + tile.shape[0] + 1, x0 - 1 : x0 + tile.shape[1] + 1]
-            outline(box, 0, 0, box.shape[0], box.shape[1], 1)
-    return grid
+    # Every map at once: [rows, per_row, height, width] tiles, each framed by GAP / 2 pixels.
+    tiles = np.full((rows * per_row, height * scale, width * scale), BACKGROUND, np.uint8)
+    levels = np.moveaxis(gray(maps, float(maps.max())), -1, 0)  # [channels, height, width]
+    tiles[:channels] = enlarge(levels, scale, axes=(1, 2))
+    half = GAP // 2
+    framed = np.pad(tiles, ((0, 0), (half, half), (half, half)), constant_values=BACKGROUND)
+    if selected is not None:  # a box in the frame, just outside the map
+        outline(framed[selected], half, half, height * scale, width * scale, 1)
+    cell_h, cell_w = framed.shape[1:]
+    grid = framed.reshape(rows, per_row, cell_h, cell_w).transpose(0, 2, 1, 3)
+    return grid.reshape(rows * cell_h, per_row * cell_w)
 
 
 def unit_strip(units: np.ndarray, cell: int = 6, per_row: int = 64) -> np.ndarray:

@@ -15,6 +15,7 @@ from mnist_lesson.pad.widget_tree import close_widget_tree
 
 HINT = "Draw a digit (0–9) in the black square with your mouse or finger."
 DRAWING = "(drawing…)"  # after a reading made while the pen is down
+BAR_STEPS = 500  # a bar shows its probability to the nearest 1 / BAR_STEPS
 SEEN_SCALE = 4  # the 28 × 28 image the model saw is shown this many times bigger
 
 
@@ -41,6 +42,7 @@ class PredictionView:
         blank = png_bytes(np.zeros((IMAGE_SIZE, IMAGE_SIZE)))
         side = f"{IMAGE_SIZE * SEEN_SCALE}px"
         self.seen = Image(value=blank, format="png", layout=Layout(width=side, height=side))
+        self._seen_image = np.zeros((IMAGE_SIZE, IMAGE_SIZE))  # what self.seen shows
         self.seen_caption = HTML("What the model saw (28 × 28):")
         self.headline.add_class("mnist-pad-reading")
         self.seen.add_class("mnist-pad-seen")
@@ -74,9 +76,12 @@ class PredictionView:
             probabilities, image = prediction.probabilities, prediction.image
             best = prediction.digit
         for digit, bar in enumerate(self.bars):
-            bar.value = float(probabilities[digit])
+            # To half a pixel of the 260 px bar: a change too small to see sends nothing.
+            bar.value = round(float(probabilities[digit]) * BAR_STEPS) / BAR_STEPS
             bar.bar_style = "success" if digit == best else ""
-        self.seen.value = png_bytes(image)
+        if not np.array_equal(image, self._seen_image):
+            self._seen_image = image
+            self.seen.value = png_bytes(image)
 
     def show_error(self, error: Exception) -> None:
         """Show that the network could not read the drawing, and why, in place of a reading."""
