@@ -92,6 +92,7 @@ PUBLIC_NAMES: dict[str, str] = {
     "check_feature_map_size": "exercises.evaluate",
     "check_pad_digit": "exercises.draw",
     "check_digit_box": "exercises.draw",
+    "check_conv_products": "exercises.draw",
 }
 
 __all__ = sorted(PUBLIC_NAMES)

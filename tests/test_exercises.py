@@ -156,3 +156,18 @@ def test_diagnosis(train_accuracy, validation_accuracy, right, wrong):
 def test_an_unanswered_exercise_asks_for_an_answer(call):
     feedback = call()
     assert not feedback.passed and feedback.message == NOT_ANSWERED
+
+
+def test_conv_products_from_keras_parameter_counts():
+    from mnist_lesson.model import build_model
+
+    for filters, kernel_size in [((8, 16), 5), ((4, 6), 3)]:
+        model = build_model(filters=filters, kernel_size=kernel_size)
+        second = model.layers[2]
+        reference = (second.count_params() - filters[1]) // filters[1]  # weights of one filter
+        assert_passes(lessons.check_conv_products(reference, model))
+        assert_fails_with_hint(
+            lessons.check_conv_products(kernel_size * kernel_size, model), "all the input maps"
+        )
+    with pytest.raises(ValueError, match="needs a network with two"):
+        lessons.check_conv_products(200, build_model().__class__([build_model().layers[0]]))

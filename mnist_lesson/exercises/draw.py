@@ -35,3 +35,25 @@ def check_digit_box(answer: Any) -> Feedback:
         "look at the 28 × 28 view after to_mnist: measure the longer side of the ink, or "
         "read how to_mnist works: `help(to_mnist)`.",
     )
+
+
+def check_conv_products(answer: Any, model: Any) -> Feedback:
+    """Check how many input × weight products one pixel of the second convolution adds up."""
+    convolutions = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    if len(convolutions) < 2:
+        raise ValueError(
+            f"{model.name} has {len(convolutions)} Conv2D layer(s); this exercise needs a "
+            f"network with two, like the lesson's (pass pad_model)."
+        )
+    height, width, maps = tuple(convolutions[1].kernel.shape)[:3]
+    return check_whole(
+        answer,
+        height * width * maps,
+        f"Each filter of the second convolution has {height} × {width} weights on each of "
+        f"the {maps} maps it reads: {height * width * maps} products, summed with one bias "
+        f"into one pixel.",
+        "pick the second convolution in the view inside the network: the table shows the "
+        "products for one input map, and the line under it adds up the sums of all the "
+        "input maps. The filter's shape (height, width, input maps, filters) is "
+        "`print(pad_model.layers[2].kernel.shape)`.",
+    )

@@ -19,6 +19,8 @@ from ipywidgets import HTML, Dropdown, HBox, Image, IntSlider, Layout, VBox
 from mnist_lesson.data.sprite import IMAGE_SIZE
 from mnist_lesson.model_insides import POOLS, conv_sum, input_window, layer_outputs, pool_window
 from mnist_lesson.pad.inside_render import (
+    WORDS_ONLY,
+    caption_of,
     conv_text,
     enlarge,
     gray,
@@ -34,10 +36,6 @@ from mnist_lesson.pad.inside_render import (
 from mnist_lesson.pad.widget_tree import close_widget_tree
 
 TITLE = "<b>Inside the network</b>: what each layer makes of your drawing."
-CAPTIONS = {
-    "Flatten": "lays the maps end to end: {n} numbers in one row",
-    "Dropout": "passes the {n} numbers on unchanged (it only drops some while training)",
-}
 
 
 class InsideView:
@@ -53,7 +51,7 @@ class InsideView:
         self.model = model
         self.layers = list(model.layers)
         self.rows = [self._row("input", "the 28 × 28 digit the network reads")]
-        self.rows += [self._row(output.name, self._caption(output)) for output in outputs]
+        self.rows += [self._row(output.name, caption_of(output)) for output in outputs]
         pickable = [i for i, layer in enumerate(self.layers) if _kind(layer) in ("Conv2D", *POOLS)]
         self.layer_pick = Dropdown(
             options=[(f"{self.layers[i].name} ({_kind(self.layers[i])})", i) for i in pickable],
@@ -104,16 +102,6 @@ class InsideView:
         text = f"<b>{html.escape(name)}</b>: {html.escape(caption)}"
         return HTML(text, layout=Layout(margin="6px 0 0 0")), Image(format="png")
 
-    @staticmethod
-    def _caption(output) -> str:
-        shape = output.values.shape
-        if len(shape) == 3:
-            kind = "feature maps" if output.kind == "Conv2D" else "pooled maps"
-            return f"{output.kind}, {shape[2]} {kind} of {shape[0]} × {shape[1]}"
-        if output.kind in CAPTIONS:
-            return CAPTIONS[output.kind].format(n=shape[0])
-        return f"{output.kind}, {shape[0]} units"
-
     def show(self, digit: np.ndarray | None) -> None:
         """Show every layer's output for ``digit`` (float 0–1, 28 × 28); None shows a blank one.
 
@@ -149,7 +137,7 @@ class InsideView:
         if values.ndim == 3:
             selected = self.map_pick.value if index == self.layer_pick.value else None
             return map_grid(values, selected)
-        if output.kind in CAPTIONS and index + 1 < len(self.layers):
+        if output.kind in WORDS_ONLY and index + 1 < len(self.layers):
             return None  # shown by the caption alone
         return unit_strip(values)
 

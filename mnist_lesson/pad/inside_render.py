@@ -26,6 +26,10 @@ BACKGROUND = 40  # the grey between maps
 PALETTE = [level for grey in range(255) for level in (grey * 255 // WHITE,) * 3] + [255, 210, 0]
 TABLE = "border-collapse:collapse;font-size:0.85em;margin:4px 0"
 CELL = "border:1px solid #ccc;padding:1px 5px;text-align:right;font-family:monospace"
+WORDS_ONLY = {  # layers shown as a line of words: what they do to the numbers
+    "Flatten": "lays the maps end to end: {n} numbers in one row",
+    "Dropout": "passes the {n} numbers on unchanged (it only drops some while training)",
+}
 POSITIVE, NEGATIVE = np.array([70, 140, 255]), np.array([235, 60, 50])
 
 
@@ -110,6 +114,17 @@ def unit_strip(units: np.ndarray, cell: int = 6, per_row: int = 64) -> np.ndarra
     padded[: len(units)] = units
     top = float(max(units.max(), 0.0))
     return enlarge(gray(padded.reshape(rows, per_row), top), cell)
+
+
+def caption_of(output) -> str:
+    """Return the line that says what a layer's output is (``output``: a ``LayerOutput``)."""
+    shape = output.values.shape
+    if len(shape) == 3:
+        kind = "feature maps" if output.kind == "Conv2D" else "pooled maps"
+        return f"{output.kind}, {shape[2]} {kind} of {shape[0]} × {shape[1]}"
+    if output.kind in WORDS_ONLY:
+        return WORDS_ONLY[output.kind].format(n=shape[0])
+    return f"{output.kind}, {shape[0]} units"
 
 
 def conv_text(step, source: int, shown: float) -> str:
