@@ -232,6 +232,22 @@ def error_outputs(page, path: str) -> list[str]:
 
 
 @contextmanager
+def latency_proxy(server: LabServer, delay: float, workdir: Path) -> Iterator[LabServer]:
+    """Serve ``server`` through ``tests/latency_proxy.py``: WebSocket messages wait ``delay``
+    seconds each way, as with a kernel far away; yield the server as the proxy shows it."""
+    port = _free_port()
+    log = workdir / "latency-proxy.log"
+    command = [
+        sys.executable, "-m", "tests.latency_proxy", "--upstream", server.url,
+        f"--port={port}", f"--delay={delay}",
+    ]  # fmt: skip
+    proxied = LabServer(f"http://127.0.0.1:{port}", server.token, server.root, log)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    with _running(command, env, workdir, proxied, api=True):
+        yield proxied
+
+
+@contextmanager
 def voila(notebook: Path, env: dict[str, str], workdir: Path) -> Iterator[LabServer]:
     """Serve ``notebook`` as a stand-alone app with Voilà; stop it on exit."""
     port, token = _free_port(), secrets.token_hex(16)

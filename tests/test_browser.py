@@ -35,6 +35,7 @@ from tests.browser import (
     draw,
     error_outputs,
     jupyter_lab,
+    latency_proxy,
     open_in_notebook7,
     open_notebook,
     open_notebook_again,
@@ -742,3 +743,98 @@ def test_voila_shows_a_figure_the_live_plots_last_picture_and_the_pad(lessons, p
         assert float(numbers[-2]) == float(numbers[-1]), numbers
         page.set_viewport_size({"width": 1280, "height": 2600})
         screenshot(page, "voila_key_cells.png")
+
+
+# Times, in the page, how long after each pen move the canvas shows ink where the pen was.
+WATCH_INK_LAG = """() => {
+    const canvas = document.querySelector('.mnist-pad-canvas');
+    const context = canvas.getContext('2d', {willReadFrequently: true});
+    const moves = window.inkMoves = [];
+    canvas.addEventListener('mousemove', event => {
+        if (event.buttons) moves.push({x: event.offsetX, y: event.offsetY,
+                                       at: performance.now(), inked: null});
+    }, true);
+    const frame = now => {
+        for (const move of moves) {
+            if (move.inked !== null) continue;
+            if (context.getImageData(move.x, move.y, 1, 1).data[0] > 128) move.inked = now;
+        }
+        requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+}"""
+REMOTE_DELAY = 0.1  # seconds each way: a kernel about as far away as Binder's or Colab's
+
+
+def draw_at_hand_speed(page, box, points, seconds: float) -> None:
+    """Draw one stroke through ``points`` in ``seconds``, one mouse move every 1/60 s."""
+    steps = max(2, round(seconds * 60))
+    path = np.array(points, float)
+    along = np.linspace(0, len(path) - 1, steps)
+    xs = np.interp(along, np.arange(len(path)), path[:, 0])
+    ys = np.interp(along, np.arange(len(path)), path[:, 1])
+    page.mouse.move(box["x"] + xs[0], box["y"] + ys[0])
+    page.mouse.down()
+    started = time.monotonic()
+    for step, (x, y) in enumerate(zip(xs[1:], ys[1:], strict=True), start=1):
+        time.sleep(max(0.0, started + step / 60 - time.monotonic()))
+        page.mouse.move(box["x"] + x, box["y"] + y)
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("delay", [0.0, REMOTE_DELAY], ids=["local", "100ms-away"])
+def test_the_pad_through_a_kernel_100_ms_away(lab, page, tmp_path, delay):
+    """Every kernel message delayed 100 ms each way (a remote kernel): the final answer comes
+    soon after pen-up and the ink follows the pen by about one round trip, not more. The
+    same through the proxy with no delay is the reference."""
+    path = "remote_pad.ipynb"
+    source = """\
+from IPython.display import display
+
+from mnist_lesson import DrawingPad, build_model
+
+pad = DrawingPad(build_model(seed=0), name="remote")  # untrained: a reading costs the same
+display(pad)"""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, lab.root / path)
+    with latency_proxy(lab, delay, tmp_path) as remote:
+        open_notebook(page, remote, path)
+        run_all_cells(page, path)
+        wait_all_cells_ran(page, path)
+        pad = page.locator(".mnist-pad").first
+        canvas = pad.locator(".mnist-pad-canvas")
+        canvas.wait_for()
+        wait_pixel(canvas, 20, 20, [0, 0, 0, 255])  # painted through the proxy
+        watch_pad_latency(page)
+        page.evaluate(WATCH_INK_LAG)
+        strokes = [ONE, ZERO, [(60, 140), (220, 140)], [(80, 60), (200, 220)]]
+        for stroke in strokes:
+            clear(pad)
+            before = reading(pad)
+            draw_at_hand_speed(page, canvas.bounding_box(), stroke, seconds=0.8)
+            wait_reading_change(pad, before)
+            page.wait_for_timeout(600)  # the ink's last moves land
+        answers = pen_up_latencies(page)
+        moves = page.evaluate("() => window.inkMoves")
+    lags = [move["inked"] - move["at"] for move in moves if move["inked"] is not None]
+    figures = {
+        "delay_each_way_ms": delay * 1000,
+        "pen_up_to_final_answer_ms": answers,
+        "ink_lag_ms": {"moves": len(moves), "inked": len(lags),
+                       "median": round(float(np.median(lags)), 1),
+                       "p90": round(float(np.percentile(lags, 90)), 1),
+                       "max": round(max(lags), 1)},
+    }  # fmt: skip
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = f"kernel_{round(delay * 1000)}ms_away"
+    (ARTIFACTS / f"{name}_latency.json").write_text(json.dumps(figures, indent=1))
+    screenshot(pad, f"{name}_pad.png")
+    round_trip = 2 * delay * 1000
+    assert len(answers) == len(strokes), figures
+    # Targets (issue 14): the answer within 0.5 s of pen-up; the ink never further behind
+    # than a round trip and a frame. Asserted with room for a busy machine; the figures
+    # measured are in docs/benchmarks.md.
+    assert max(answers) <= 1000, figures
+    assert len(lags) >= 0.9 * len(moves), figures  # the ink reached the pen's places
+    assert np.median(lags) <= round_trip + 100 and max(lags) <= 2 * round_trip + 200, figures
