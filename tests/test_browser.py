@@ -488,6 +488,7 @@ def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, p
     page.mouse.move(box["x"] + 140, box["y"] + 235, steps=20)
     pen_down_reading = wait_reading_change(pad, hint, final=False)
     assert pen_down_reading.endswith(DRAWING), pen_down_reading
+    screenshot(pad, "06_draw_pen_down.png")  # the reading in grey, the pen still down
     page.mouse.up()
     assert wait_reading_change(pad, pen_down_reading).split()[0] == "1"
 
