@@ -12,7 +12,8 @@ The modules, by role (a subpackage groups the modules of one part):
   real pen-drawn digits (``pen_digits``), replayed on the pad by ``pen_replay``.
 - ``model``: the lesson's layers; ``recipe``: how the lesson trains them (``TrainConfig``,
   ``train_model``), with ``augment`` (shifts and turns) and ``even_pen`` (digits redrawn
-  with the pad's pen); ``networks``: trained networks saved under the name of their origin.
+  with the pad's pen); ``fine_tuning``: a copy taught someone's own handwriting;
+  ``networks``: trained networks saved under the name of their origin.
 - ``predict``: the one way to ask a network for probabilities.
 - ``evaluation`` and ``model_insides``: the numbers; ``plots`` draws them (on ``figures``).
 - ``live/``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs, Pause and Stop.
@@ -52,6 +53,7 @@ PUBLIC_NAMES: dict[str, str] = {
     "TrainConfig": "recipe",
     "train_model": "recipe",
     "redraw_with_pen": "even_pen",
+    "fine_tune": "fine_tuning",
     "LivePlot": "live.callback",
     "NETWORKS": "networks",
     "save_network": "networks",
