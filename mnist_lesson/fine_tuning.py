@@ -144,11 +144,18 @@ def fine_tune(
     copy = keras.models.clone_model(model)
     copy.set_weights(model.get_weights())
     train = _batches(images, labels, _mixed_digits(mix_with), config, seed)
-    steps = math.ceil(len(images) * config.repeats / config.own_batch) * config.epochs
-    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=steps)
+    steps = steps_per_epoch(len(images), config)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        config.learning_rate, decay_steps=steps * config.epochs
+    )
     compile_model(copy, keras.optimizers.Adam(schedule))
     copy.fit(
-        train, epochs=config.epochs, callbacks=list(callbacks), shuffle=False, verbose=verbose
+        train,
+        epochs=config.epochs,
+        steps_per_epoch=steps,  # one pass over ``train``, not one per epoch
+        callbacks=list(callbacks),
+        shuffle=False,
+        verbose=verbose,
     )
     return copy
 
@@ -164,37 +171,51 @@ def _mixed_digits(mix_with) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _batches(images, labels, mixed, config: FineTuneConfig, seed: int) -> tf.data.Dataset:
-    """Return one epoch of float batches: moved drawings, and mixed-in digits if any."""
+    """Return every step's float batch: moved drawings, and mixed-in digits if any.
+
+    The digits of every step are picked up front (each epoch shows each drawing ``repeats``
+    times, in a new order; mixed-in digits are drawn at random), so the batches cost no
+    shuffle buffer and the same seed gives the same batches.
+    """
     import tensorflow as tf
 
     from mnist_lesson.augment import augment, pick_pen_versions
-    from mnist_lesson.data.mnist import _to_float
     from mnist_lesson.even_pen import PEN_WIDTHS, redraw_with_pen
 
     rng = np.random.default_rng(seed)
     widths = rng.uniform(*PEN_WIDTHS, size=len(images))
     pairs = np.concatenate([images, redraw_with_pen(images, widths)], axis=3)
     one_hot = np.eye(NUM_CLASSES, dtype=np.uint8)[labels]
-    own = tf.data.Dataset.from_tensor_slices((pairs, one_hot)).repeat(config.repeats)
-    own = own.shuffle(len(pairs) * config.repeats, seed=seed, reshuffle_each_iteration=True)
-    own = own.batch(config.own_batch).map(_to_float)
-    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-    parts = (own, seeds)
+    steps = steps_per_epoch(len(images), config) * config.epochs
+    shown = np.repeat(np.arange(len(images)), config.repeats)
+    order = np.concatenate(
+        [rng.permutation(shown) for _ in range(math.ceil(steps * config.own_batch / shown.size))]
+    )[: steps * config.own_batch].reshape(steps, config.own_batch)
+    parts = [pairs[order], one_hot[order], rng.integers(0, 2**31, size=(steps, 2))]
     mixed_batch = config.batch_size - config.own_batch
     if mixed is not None and mixed_batch:
-        more = tf.data.Dataset.from_tensor_slices(mixed).shuffle(
-            len(mixed[0]), seed=seed, reshuffle_each_iteration=True
-        )
-        parts += (more.repeat().batch(mixed_batch).map(_to_float),)
+        picked = rng.integers(0, len(mixed[0]), size=(steps, mixed_batch))
+        parts += [mixed[0][picked], mixed[1][picked]]
 
     @tf.autograph.experimental.do_not_convert
-    def mix(batch, batch_seed, more=None):
-        drawings, drawn_labels = batch
+    def mix(drawings, drawn_labels, batch_seed, *more):
+        drawings = tf.cast(drawings, tf.float32) / 255.0
         pen_seed = tf.random.experimental.stateless_fold_in(batch_seed, 3)
         drawings = pick_pen_versions(drawings, pen_seed, config.pen_strokes)
         drawings = augment(drawings, batch_seed, config.shift_pixels, config.rotation_degrees)
-        if more is None:
+        drawn_labels = tf.cast(drawn_labels, tf.float32)
+        if not more:
             return drawings, drawn_labels
-        return tf.concat([drawings, more[0]], 0), tf.concat([drawn_labels, more[1]], 0)
+        more_images = tf.cast(more[0], tf.float32) / 255.0
+        return (
+            tf.concat([drawings, more_images], 0),
+            tf.concat([drawn_labels, tf.cast(more[1], tf.float32)], 0),
+        )
 
-    return tf.data.Dataset.zip(*parts).map(mix).prefetch(tf.data.AUTOTUNE)
+    dataset = tf.data.Dataset.from_tensor_slices(tuple(parts))
+    return dataset.map(mix, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
+def steps_per_epoch(count: int, config: FineTuneConfig) -> int:
+    """Return the weight updates of one epoch: ``count`` drawings shown ``repeats`` times."""
+    return math.ceil(count * config.repeats / config.own_batch)
