@@ -74,6 +74,8 @@ PUBLIC_NAMES: dict[str, str] = {
     "to_mnist": "pad.preprocess",
     "shrink_whole_canvas": "pad.preprocess",
     "render_strokes": "pad.preprocess",
+    "CollectPad": "pad.collect",
+    "read_drawings": "pad.drawings",
     # The exercises' checks, lesson by lesson.
     "check_flat_index": "exercises.data",
     "check_rarest_digit": "exercises.data",
