@@ -74,6 +74,7 @@ PUBLIC_NAMES: dict[str, str] = {
     "to_mnist": "pad.preprocess",
     "shrink_whole_canvas": "pad.preprocess",
     "render_strokes": "pad.preprocess",
+    "save_pen_writer_drawings": "pen_replay",
     "CollectPad": "pad.collect",
     "read_drawings": "pad.drawings",
     # The exercises' checks, lesson by lesson.
@@ -93,6 +94,8 @@ PUBLIC_NAMES: dict[str, str] = {
     "check_feature_map_size": "exercises.evaluate",
     "check_pad_digit": "exercises.draw",
     "check_digit_box": "exercises.draw",
+    "check_most_improved": "exercises.your_hand",
+    "check_mnist_change": "exercises.your_hand",
 }
 
 __all__ = sorted(PUBLIC_NAMES)
