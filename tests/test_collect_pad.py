@@ -13,6 +13,7 @@ from mnist_lesson.data.sprite import IMAGES_FILE, read_sprite
 from mnist_lesson.pad.collect import CollectPad
 from mnist_lesson.pad.drawings import STROKES_FILE, read_drawings
 from mnist_lesson.pad.preprocess import render_strokes, to_mnist
+from tests.conftest import REPO_ROOT
 from tests.test_pad import BAR, ONE, mouse_stroke
 
 SEVEN = [[(60.0, 50.0), (220.0, 50.0)], [(220.0, 50.0), (120.0, 240.0)]]
@@ -145,3 +146,35 @@ def test_a_closed_collect_pad_leaves_no_widget_registered(quick_model, tmp_path)
     gc.collect()
     left = [type(_instances[i]).__name__ for i in set(_instances) - before]
     assert left == [], f"a closed collect pad left widgets registered: {sorted(left)}"
+
+
+SHARED_PEN_FILE = REPO_ROOT.parent / "shared" / "pen-digits" / "pendigits-orig.tra"
+
+
+@pytest.mark.skipif(not SHARED_PEN_FILE.is_file(), reason="no shared pen data")
+def test_a_pen_writer_stands_in_for_the_learner_as_a_collect_pad_would_save(
+    quick_model, tmp_path, monkeypatch
+):
+    from mnist_lesson.data.pen_digits import read_pen_digits
+    from mnist_lesson.pen_replay import pad_strokes, save_pen_writer_drawings
+
+    monkeypatch.setenv("MNIST_LESSON_PEN_DATA", str(SHARED_PEN_FILE.parent))
+    save_pen_writer_drawings(tmp_path / "pen", writer=3, per_digit=2, start=1)
+    images, labels = read_drawings(tmp_path / "pen")
+    assert labels.tolist() == list(range(10)) * 2  # the order a CollectPad asks in
+    record = json.loads((tmp_path / "pen" / STROKES_FILE).read_text())
+    own = [d for d in read_pen_digits(SHARED_PEN_FILE) if d.writer == 3]
+    second_zero = [d for d in own if d.label == 0][1]  # start=1 passes over the first
+    strokes = record["entries"][0]["strokes"]
+    points = np.concatenate([np.array(stroke) for stroke in strokes])
+    size = np.ptp(points, axis=0).max()  # the longer side on the pad, px
+    unit = np.concatenate([np.array(stroke) for stroke in pad_strokes(second_zero, 1.0)])
+    assert 70 <= size <= 250 and len(strokes) == len(second_zero.strokes)
+    np.testing.assert_allclose((points - points.min(axis=0)) / size, unit, atol=1e-9)
+    np.testing.assert_array_equal(images[0, :, :, 0], reference_image(strokes))
+    # A collect pad on the folder goes on after the 20 drawings.
+    pad = CollectPad(quick_model, tmp_path / "pen", per_digit=3, name="after-pen")
+    try:
+        assert "Draw a 0" in pad.prompt.value and "21 of 30" in pad.prompt.value
+    finally:
+        pad.close()
