@@ -80,7 +80,9 @@ class CollectPad:
         self.skip_button = Button(description="Skip", icon="forward", tooltip="Go on without it")
         buttons = HBox([self.save_button, self.redo_button, self.skip_button])
         self.widget = VBox([self.prompt, self.pad.widget, buttons, self.status])
-        self.widget.add_class("mnist-collect-pad")
+        self.widget.add_class("mnist-collect-pad")  # class names let a browser test find them
+        self.prompt.add_class("mnist-collect-prompt")
+        self.save_button.add_class("mnist-collect-save")
         self._warned: list | None = None  # the strokes the last "reads a different digit" was on
         self.save_button.on_click(self.save)
         self.redo_button.on_click(self.redo)
