@@ -133,8 +133,9 @@ def fine_tune(
         labels: the digit each drawing shows, whole numbers 0–9.
         seed: seeds the copy's training (the same seed, the same network).
         mix_with: digits mixed into every batch so the network keeps reading them: a loaded
-            ``MnistData`` (its training split) or ``(images, labels)``; ``None`` trains on the
-            drawings alone, and the network then forgets MNIST faster.
+            ``MnistData`` (its training split) or ``(images, labels)``, labels one-hot or
+            digits 0–9; ``None`` trains on the drawings alone, and the network then forgets
+            MNIST faster.
         config: the settings; ``None`` means ``FineTuneConfig()``.
         callbacks: Keras callbacks for ``fit``, e.g. ``[LivePlot()]``.
         verbose: Keras's own progress output (0 silent).
@@ -172,7 +173,10 @@ def _mixed_digits(mix_with) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     if hasattr(mix_with, "split"):
         return mix_with.split("train")
-    images, labels = check_drawings(*mix_with)
+    from mnist_lesson.evaluation import class_labels
+
+    images, labels = mix_with
+    images, labels = check_drawings(images, class_labels(labels))  # one-hot or digits
     return images, np.eye(NUM_CLASSES, dtype=np.uint8)[labels]
 
 

@@ -49,6 +49,12 @@ def test_floats_and_uint8_give_the_same_network(quick_model, relabelled_sprite, 
     )
     for a, b in zip(as_uint8.get_weights(), as_float.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-6)
+    # The digits to mix in may be given as (images, one-hot labels) too: the same network.
+    as_tuple = fine_tune(
+        quick_model, images, labels, config=config, mix_with=sample_data.split("train")
+    )
+    for a, b in zip(as_uint8.get_weights(), as_tuple.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
 
 
 def small_network(outputs: int = 10):
