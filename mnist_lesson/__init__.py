@@ -12,7 +12,8 @@ The modules, by role (a subpackage groups the modules of one part):
   real pen-drawn digits (``pen_digits``), replayed on the pad by ``pen_replay``.
 - ``model``: the lesson's layers; ``recipe``: how the lesson trains them (``TrainConfig``,
   ``train_model``), with ``augment`` (shifts and turns) and ``even_pen`` (digits redrawn
-  with the pad's pen); ``networks``: trained networks saved under the name of their origin.
+  with the pad's pen); ``fine_tuning``: a copy taught someone's own handwriting;
+  ``networks``: trained networks saved under the name of their origin.
 - ``predict``: the one way to ask a network for probabilities.
 - ``evaluation`` and ``model_insides``: the numbers; ``plots`` draws them (on ``figures``).
 - ``live/``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs, Pause and Stop.
@@ -52,6 +53,7 @@ PUBLIC_NAMES: dict[str, str] = {
     "TrainConfig": "recipe",
     "train_model": "recipe",
     "redraw_with_pen": "even_pen",
+    "fine_tune": "fine_tuning",
     "LivePlot": "live.callback",
     "NETWORKS": "networks",
     "save_network": "networks",
@@ -75,6 +77,9 @@ PUBLIC_NAMES: dict[str, str] = {
     "to_mnist": "pad.preprocess",
     "shrink_whole_canvas": "pad.preprocess",
     "render_strokes": "pad.preprocess",
+    "save_pen_writer_drawings": "pen_replay",
+    "CollectPad": "pad.collect",
+    "read_drawings": "pad.drawings",
     # The exercises' checks, lesson by lesson.
     "check_flat_index": "exercises.data",
     "check_rarest_digit": "exercises.data",
@@ -93,6 +98,8 @@ PUBLIC_NAMES: dict[str, str] = {
     "check_pad_digit": "exercises.draw",
     "check_digit_box": "exercises.draw",
     "check_conv_products": "exercises.draw",
+    "check_most_improved": "exercises.your_hand",
+    "check_mnist_change": "exercises.your_hand",
 }
 
 __all__ = sorted(PUBLIC_NAMES)

@@ -29,6 +29,7 @@ NETWORKS = {
     "lesson-4": "lesson 4's network (Keras's own fit)",
     "lesson-6": "lesson 6's pen-trained network (the lesson's recipe)",
     "command-line": "the network `python -m mnist_lesson train` trained (the lesson's recipe)",
+    "your-hand": "lesson 7's network, fine-tuned on your own drawings",
 }
 _HOW_TO_TRAIN = (
     "Train and save one with `python -m mnist_lesson train` (about half a minute on the "
@@ -79,9 +80,9 @@ def save_network(model: keras.Model, name: str) -> Path:
 
     Args:
         model: the trained network.
-        name: where it came from, one of ``NETWORKS``: ``"lesson-4"``, ``"lesson-6"`` or
-            ``"command-line"``. Only a network of the same name is replaced, and the line
-            printed says so.
+        name: where it came from, one of ``NETWORKS``: ``"lesson-4"``, ``"lesson-6"``,
+            ``"command-line"`` or ``"your-hand"``. Only a network of the same name is
+            replaced, and the line printed says so.
     """
     path = network_path(name)
     replaced = f", replacing the one saved {_saved_at(path)}" if path.is_file() else ""

@@ -3,6 +3,7 @@
     strokes = pad_strokes(digit, height=150, corner=(40, 60))  # on the 280 × 280 pad
     image = pen_digit_to_mnist(digit, height=150, corner=(40, 60))  # what the pad feeds
     images, labels = pen_training_digits(digits, copies=2, seed=0)  # for the recipe
+    save_pen_writer_drawings("my-digits", writer=7)  # as if writer 7 drew on a CollectPad
 
 A digit is flipped (the tablet's y grows upward, the pad's downward), scaled so its longer
 side spans ``height`` pad pixels, drawn by the pad's own rasteriser with its round pen
@@ -12,6 +13,7 @@ side spans ``height`` pad pixels, drawn by the pad's own rasteriser with its rou
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -109,3 +111,42 @@ def pen_batches(
     dataset = tf.data.Dataset.from_tensor_slices((images, labels))
     dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     return dataset.repeat().batch(batch_size).map(_to_float)
+
+
+def save_pen_writer_drawings(
+    folder: str | Path, writer: int, per_digit: int = 3, start: int = 0, seed: int = 0
+) -> Path:
+    """Save a pen-data writer's digits in ``folder`` as if drawn on a ``CollectPad``.
+
+    For a run with no one to draw (the lessons' fast mode), or to try lesson 7 without
+    drawing: the digits ``start`` to ``start + per_digit`` of each digit 0–9 that ``writer``
+    (1–30) drew, replayed 70–250 px tall anywhere on the pad, saved as the pad saves
+    (strokes and sprite), in the order a ``CollectPad`` asks for them.
+
+    Args:
+        folder: where to save them (``read_drawings(folder)`` reads them back).
+        writer: the pen-data writer, 1–30.
+        per_digit: drawings of each digit.
+        start: how many of each digit to pass over first (a second round starts at 3).
+        seed: seeds the sizes and places.
+    """
+    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
+    from mnist_lesson.pad.drawings import DrawingRecord, Entry, save_drawings
+
+    own = [digit for digit in read_pen_digits(find_pen_digits()) if digit.writer == writer]
+    if not own:
+        raise ValueError(f"writer must be one of the pen data's writers, 1–30, not {writer!r}.")
+    by_digit = [[d for d in own if d.label == label] for label in range(NUM_CLASSES)]
+    chosen = [
+        by_digit[label][start + round_]
+        for round_ in range(per_digit)
+        for label in range(NUM_CLASSES)
+        if start + round_ < len(by_digit[label])
+    ]
+    heights, corners = random_placements(chosen, HEIGHTS, np.random.default_rng(seed))
+    entries = [
+        Entry(digit.label, pad_strokes(digit, height, tuple(corner)))
+        for digit, height, corner in zip(chosen, heights, corners, strict=True)
+    ]
+    save_drawings(folder, DrawingRecord(entries))
+    return Path(folder)

@@ -51,7 +51,7 @@ from tests.browser import (
     watch_pad_latency,
 )
 from tests.conftest import MISSING_DIGITS, REPO_ROOT, lesson_copy, sample_folder
-from tests.test_notebooks import DRAWS_A_FIGURE, hint_probes, read
+from tests.test_notebooks import DRAWS_A_FIGURE, SHARED_PEN_DATA, hint_probes, read
 
 pytestmark = [
     pytest.mark.browser,
@@ -155,6 +155,8 @@ def lessons(tmp_path_factory):
         "MNIST_LESSON_DATA": str(sample),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
     }
+    if SHARED_PEN_DATA.is_dir():
+        env["MNIST_LESSON_PEN_DATA"] = str(SHARED_PEN_DATA)  # 07's fast mode replays a writer
     with jupyter_lab(root, env=env, workdir=workdir) as server:
         yield server, env
 
@@ -516,6 +518,48 @@ def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, p
     inside_pad.scroll_into_view_if_needed()
     screenshot(inside_pad, "06_inside.png")
     check_learner_view(page, "06_draw")
+
+
+def wait_text(locator, wanted, timeout: float = 20) -> str:
+    """Wait until ``locator``'s text satisfies ``wanted``; return it."""
+    deadline = time.monotonic() + timeout
+    while not wanted(text := locator.inner_text()):
+        assert time.monotonic() < deadline, f"still {text!r} after {timeout} s"
+        time.sleep(0.05)
+    return text
+
+
+@pytest.mark.skipif(not SHARED_PEN_DATA.is_dir(), reason="07 needs the shared pen digits")
+def test_07_draws_one_round_in_the_collect_pad(lessons, trained_model_in_lessons, page):
+    server, _ = lessons
+    notebook = "notebooks/07_your_hand.ipynb"
+    open_notebook(page, server, notebook)
+    run_all_cells(page, notebook)
+    wait_all_cells_ran(page, notebook)
+    assert error_outputs(page, notebook) == []
+    collect = page.locator(".mnist-collect-pad").first  # the first round's pad
+    prompt = collect.locator(".mnist-collect-prompt")
+    save = collect.locator(".mnist-collect-save")
+    canvas = collect.locator(".mnist-pad-canvas")
+    canvas.scroll_into_view_if_needed()
+    for digit in range(10):
+        assert (
+            f"Draw a {digit}" in prompt.inner_text()
+            and f"{digit + 1} of 30" in prompt.inner_text()
+        )
+        hint = reading(collect)
+        draw(page, canvas.bounding_box(), ONE)
+        wait_reading_change(collect, hint)
+        save.click()
+        text = wait_text(save, lambda text, d=digit: text.strip() != f"Save as {d}")
+        if "anyway" in text:  # the network read a 1: the second click files it all the same
+            save.click()
+        wait_text(prompt, lambda text, d=digit: f"{d + 2} of 30" in text)
+    assert "Draw a 0" in prompt.inner_text()
+    record = json.loads((server.root / "notebooks/my-digits/first/strokes.json").read_text())
+    assert [entry["digit"] for entry in record["entries"]] == list(range(10))
+    screenshot(collect, "07_collect_pad.png")
+    check_learner_view(page, "07_your_hand")
 
 
 # For each code cell that makes a DrawingPad: how many pads and error views its output shows.

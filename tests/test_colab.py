@@ -54,8 +54,8 @@ def run_setup_cell(source: str, monkeypatch, on_colab: bool) -> tuple[list[list[
     return commands, colab_calls
 
 
-def test_there_are_six_numbered_notebooks():
-    assert [path.stem[:3] for path in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_", "06_"]
+def test_there_are_seven_numbered_notebooks():
+    assert [path.stem[:3] for path in NOTEBOOKS] == [f"0{number}_" for number in range(1, 8)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)

@@ -171,3 +171,38 @@ def test_conv_products_from_keras_parameter_counts():
         )
     with pytest.raises(ValueError, match="needs a network with two"):
         lessons.check_conv_products(200, build_model().__class__([build_model().layers[0]]))
+
+def evaluation_of(true_labels, predicted_labels):
+    """An ``Evaluation`` whose network read ``predicted_labels`` (one-hot probabilities)."""
+    from mnist_lesson.evaluation import Evaluation
+
+    probabilities = np.eye(10, dtype=np.float32)[predicted_labels]
+    return Evaluation(
+        np.zeros((len(true_labels), 28, 28, 1)), np.asarray(true_labels), probabilities
+    )
+
+
+def test_most_improved_digit_from_numpy_counts():
+    true = np.repeat(np.arange(10), 3)
+    before = true.copy()
+    before[[9, 10, 11, 12]] = 0  # three 3s and a 4 read as 0
+    after = true.copy()
+    after[12] = 0  # the 3s are right now; the 4 is still wrong
+    gains = [np.mean(after[true == d] == d) - np.mean(before[true == d] == d) for d in range(10)]
+    reference = int(np.argmax(gains))  # 3
+    first, then = evaluation_of(true, before), evaluation_of(true, after)
+    assert_passes(lessons.check_most_improved(reference, first, then))
+    assert_fails_with_hint(lessons.check_most_improved(4, first, then), "np.nanargmax")
+    assert lessons.check_most_improved(None, first, then).message == NOT_ANSWERED
+
+
+def test_mnist_change_in_points():
+    true = np.arange(10).repeat(100)
+    before = evaluation_of(true, true)
+    worse = true.copy()
+    worse[:3] = 1  # three of 1,000 digits now wrong: -0.3 points
+    after = evaluation_of(true, worse)
+    assert_passes(lessons.check_mnist_change(-0.3, before, after))
+    assert_passes(lessons.check_mnist_change("-0.30", before, after))
+    assert_fails_with_hint(lessons.check_mnist_change(-0.003, before, after), "points, not")
+    assert_fails_with_hint(lessons.check_mnist_change(0.3, before, after), "negative if")

@@ -1,4 +1,4 @@
-"""The six lessons: committed clean, built on the skeleton, and run headless in fast mode.
+"""The seven lessons: committed clean, built on the skeleton, and run headless in fast mode.
 
 The run happens in a temporary copy of the repository (package, notebooks and an empty
 ``data/``), so 04_train saves its model there and never into the repository's ``data/``.
@@ -14,9 +14,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mnist_lesson.data.pen_digits import PEN_DATA_ENV
 from tests.conftest import MISSING_DIGITS, REPO_ROOT, lesson_copy, sample_folder
 
-NOTEBOOK_NAMES = ["01_data", "02_model", "03_compile", "04_train", "05_evaluate", "06_draw"]
+SHARED_PEN_DATA = REPO_ROOT.parent / "shared" / "pen-digits"
+
+NOTEBOOK_NAMES = [
+    "01_data", "02_model", "03_compile", "04_train", "05_evaluate", "06_draw", "07_your_hand"
+]  # fmt: skip
 NOTEBOOKS = [REPO_ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
 CELL_TIMEOUT_SECONDS = 600
 
@@ -35,7 +40,7 @@ def headings(notebook: nbformat.NotebookNode) -> list[str]:
     ]
 
 
-def test_the_six_lessons_are_there_in_order():
+def test_the_seven_lessons_are_there_in_order():
     found = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert found == [path.name for path in NOTEBOOKS]
 
@@ -186,6 +191,8 @@ def lesson_environment(tmp_path, monkeypatch):
     root = lesson_copy(tmp_path / "lesson")
     monkeypatch.setenv("MNIST_LESSON_FAST", "1")
     monkeypatch.setenv("MNIST_LESSON_DATA", str(sample))
+    if SHARED_PEN_DATA.is_dir() and not os.environ.get(PEN_DATA_ENV):
+        monkeypatch.setenv(PEN_DATA_ENV, str(SHARED_PEN_DATA))  # 07 replays a pen writer
     paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel picks its own, as in Jupyter
@@ -194,10 +201,11 @@ def lesson_environment(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_all_six_lessons_run_in_order_in_fast_mode(lesson_environment):
+def test_all_seven_lessons_run_in_order_in_fast_mode(lesson_environment):
     repo_data_before = sorted((REPO_ROOT / "data").iterdir())
     outputs = {}
-    for name in NOTEBOOK_NAMES:
+    with_pen_data = bool(os.environ.get(PEN_DATA_ENV))  # 07 needs them; else it is left out
+    for name in NOTEBOOK_NAMES if with_pen_data else NOTEBOOK_NAMES[:-1]:
         path = lesson_environment / "notebooks" / f"{name}.ipynb"
         notebook = execute(path, probe_hints=True)
         assert_renders_as_a_learner_expects(name, notebook)
@@ -213,13 +221,33 @@ def test_all_six_lessons_run_in_order_in_fast_mode(lesson_environment):
     ).groups()
     assert abs(float(loss) - math.log(10)) < 0.3 and float(accuracy) < 25  # "near guessing"
     # 04 saved its network into the copy's data folder; 05 and 06 loaded it, and said so;
-    # 06 saved its own beside it, leaving lesson 4's as it was.
+    # 06 saved its own beside it, leaving lesson 4's as it was; 07 fine-tuned lesson 6's.
     networks = lesson_environment / "data" / "networks"
-    assert sorted(path.name for path in networks.iterdir()) == ["lesson-4.keras", "lesson-6.keras"]
+    saved = sorted(path.name for path in networks.iterdir())
+    assert saved == ["lesson-4.keras", "lesson-6.keras", "your-hand.keras"][: 2 + with_pen_data]
     for name in ("05_evaluate", "06_draw"):
         assert "Loaded lesson 4's network (Keras's own fit), saved 20" in outputs[name]
     assert "Saved lesson 6's pen-trained network" in outputs["06_draw"]
+    if with_pen_data:
+        seventh = outputs["07_your_hand"]
+        assert "Loaded lesson 6's pen-trained network" in seventh
+        assert "30 drawings; of each digit: [3, 3, 3, 3, 3, 3, 3, 3, 3, 3]" in seventh
+        assert "Saved lesson 7's network, fine-tuned on your own drawings" in seventh
     assert sorted((REPO_ROOT / "data").iterdir()) == repo_data_before
+
+
+@pytest.mark.slow
+def test_lesson_7_runs_alone_with_a_pen_writer_standing_in_for_the_learner(lesson_environment):
+    if not os.environ.get(PEN_DATA_ENV):
+        pytest.skip(f"needs the pen digits: set {PEN_DATA_ENV} (.ci/run: ../shared/pen-digits)")
+    notebook = execute(lesson_environment / "notebooks" / "07_your_hand.ipynb", probe_hints=True)
+    assert_renders_as_a_learner_expects("07_your_hand", notebook)
+    out = printed(notebook)
+    assert "training a stand-in" in out and out.count("hint snippets ran:") == 2
+    before, after = re.search(r"your exam round: +([\d.]+)% before, ([\d.]+)% after", out).groups()
+    assert float(after) >= float(before)  # writer 12's own digits, read better after
+    drawings = lesson_environment / "notebooks" / "my-digits"
+    assert sorted(path.name for path in drawings.iterdir()) == ["exam", "first"]
 
 
 @pytest.mark.slow

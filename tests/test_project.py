@@ -89,7 +89,7 @@ def test_readme_links_every_lesson_to_colab_and_binder_at_the_one_address():
 
     readme = (REPO_ROOT / "README.md").read_text()
     lessons = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert len(lessons) == 6
+    assert len(lessons) == 7
     for notebook in lessons:
         assert f"({colab_url(notebook)})" in readme, f"README lacks {notebook}'s Colab link"
         assert f"({binder_url(notebook)})" in readme, f"README lacks {notebook}'s Binder link"

@@ -1,6 +1,8 @@
 """The drawing pad: strokes kept as data, turned into MNIST-style digits, read by the network.
 
 - ``widget``: ``DrawingPad``, which wires canvas events to the strokes and the view.
+- ``collect``: ``CollectPad``, the pad in collect mode: it asks for each digit and saves it.
+- ``drawings``: ``read_drawings``: a learner's labelled drawings on disk (strokes and sprite).
 - ``canvas``: ``PadCanvas``, an ipycanvas canvas that keeps drawing after a page reload.
 - ``strokes``: ``Strokes``, the pen's strokes as data (no widgets).
 - ``reading``: ``Prediction`` and ``read_drawing``: a drawing read by the network.

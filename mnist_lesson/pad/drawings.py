@@ -1,0 +1,138 @@
+"""A learner's labelled drawings on disk: the strokes (JSON) and the digits (the sprite format).
+
+    save_drawings(folder, record)          # strokes.json, then mnist_images.png + labels
+    images, labels = read_drawings(folder) # uint8 [N, 28, 28, 1] and digits [N]
+
+``strokes.json`` is the record: each prompt answered, in order, with its digit and either its
+strokes or ``"skipped"``. The sprite holds the saved drawings as the pad fed them to the
+network (``to_mnist``). Every file is written under a temporary name and moved into place, so
+a crash leaves the old or the new file, never half of one; the sprite is written first and
+the record last, and a sprite that does not match the record is rebuilt from the strokes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mnist_lesson.data.sprite import (
+    IMAGE_SIZE,
+    IMAGES_FILE,
+    LABELS_FILE,
+    MnistDataError,
+    read_sprite,
+    write_sprite,
+)
+from mnist_lesson.pad.preprocess import PEN_WIDTH, Point, render_strokes, to_mnist
+
+STROKES_FILE = "strokes.json"
+
+
+@dataclass
+class Entry:
+    """One prompt answered: the digit asked for, and its strokes (``None`` if skipped)."""
+
+    digit: int
+    strokes: list[list[Point]] | None
+
+
+@dataclass
+class DrawingRecord:
+    """Every prompt answered so far, in order, and the pen they were drawn with."""
+
+    entries: list[Entry] = field(default_factory=list)
+    pen_width: float = PEN_WIDTH
+
+    @property
+    def saved(self) -> list[Entry]:
+        """Return the entries with a drawing (not skipped)."""
+        return [entry for entry in self.entries if entry.strokes is not None]
+
+
+def drawing_image(strokes: list[list[Point]], pen_width: float = PEN_WIDTH) -> np.ndarray:
+    """Return what the pad feeds the network for ``strokes``: uint8 28 × 28 (0 if empty)."""
+    image = to_mnist(render_strokes(strokes, pen_width=pen_width))
+    if image is None:
+        return np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.uint8)
+    return np.round(image * 255).astype(np.uint8)
+
+
+def read_record(folder: str | Path) -> DrawingRecord:
+    """Read ``strokes.json`` from ``folder``; an empty record if there is none yet."""
+    path = Path(folder) / STROKES_FILE
+    if not path.is_file():
+        return DrawingRecord()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = [
+            Entry(
+                int(item["digit"]),
+                None
+                if item["strokes"] == "skipped"
+                else [[(float(x), float(y)) for x, y in stroke] for stroke in item["strokes"]],
+            )
+            for item in data["entries"]
+        ]
+        return DrawingRecord(entries, float(data["pen_width"]))
+    except (ValueError, KeyError, TypeError) as error:
+        raise MnistDataError(
+            f"{path} is not a record of drawings ({type(error).__name__}: {error}); it was "
+            f"damaged or written by something else. Move it away to start a new set there."
+        ) from error
+
+
+def save_drawings(folder: str | Path, record: DrawingRecord) -> None:
+    """Write the sprite of the saved drawings, then ``strokes.json``, each file atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = record.saved
+    if saved:
+        images = np.stack([drawing_image(entry.strokes, record.pen_width) for entry in saved])
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".staging-") as staging:
+            write_sprite(images, np.array([entry.digit for entry in saved]), staging)
+            for name in (IMAGES_FILE, LABELS_FILE):
+                os.replace(Path(staging) / name, folder / name)
+    else:
+        for name in (IMAGES_FILE, LABELS_FILE):
+            (folder / name).unlink(missing_ok=True)
+    entries = [
+        {"digit": entry.digit, "strokes": "skipped" if entry.strokes is None else entry.strokes}
+        for entry in record.entries
+    ]
+    text = json.dumps({"pen_width": record.pen_width, "entries": entries})
+    staging = folder / f".{STROKES_FILE}.{os.getpid()}.partial"
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, folder / STROKES_FILE)
+
+
+def read_drawings(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Return the drawings a ``CollectPad`` saved in ``folder``: uint8 [N, 28, 28, 1], digits [N].
+
+    Raises:
+        FileNotFoundError: ``folder`` holds no drawings; the message says how to make some.
+    """
+    folder = Path(folder)
+    record = read_record(folder)
+    if not record.saved:
+        raise FileNotFoundError(
+            f"{folder} holds no saved drawings ({STROKES_FILE} is missing or lists none). Draw "
+            f"some with CollectPad(model, {str(folder)!r}) first."
+        )
+    labels = np.array([entry.digit for entry in record.saved])
+    expected = np.stack([drawing_image(entry.strokes, record.pen_width) for entry in record.saved])
+    try:
+        images, one_hot = read_sprite(folder)
+        if np.array_equal(one_hot.argmax(axis=1), labels) and np.array_equal(
+            images[..., 0], expected
+        ):
+            return images, labels
+    except MnistDataError:
+        pass
+    # Stopped between writing the sprite and the record: rebuild the sprite from the strokes.
+    save_drawings(folder, record)
+    return expected[..., np.newaxis], labels
