@@ -172,6 +172,7 @@ def test_conv_products_from_keras_parameter_counts():
     with pytest.raises(ValueError, match="needs a network with two"):
         lessons.check_conv_products(200, build_model().__class__([build_model().layers[0]]))
 
+
 def evaluation_of(true_labels, predicted_labels):
     """An ``Evaluation`` whose network read ``predicted_labels`` (one-hot probabilities)."""
     from mnist_lesson.evaluation import Evaluation
