@@ -190,6 +190,10 @@ def _runner(model):
             import tensorflow as tf
 
             spec = tf.TensorSpec((None, *DIGIT_SHAPE), tf.float32)
-            runner = tf.function(runner, input_signature=[spec], reduce_retracing=True)
+            # No AutoGraph: the loop runs over Python's list of layers, unrolled when traced;
+            # TensorFlow 2.20's AutoGraph fails on Python 3.13 (Colab's).
+            runner = tf.function(
+                runner, input_signature=[spec], reduce_retracing=True, autograph=False
+            )
         _runners[model] = runner
     return runner
