@@ -389,6 +389,7 @@ def test_pause_holds_a_running_fit_and_resume_lets_it_finish(kernel):
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
+@NEEDS_CONCURRENT_DISPATCH
 def test_an_interrupt_during_fit_aborts_the_kept_cells_as_jupyter_does(kernel):
     fit_id = kernel.client.execute("fit(epochs=30)")
     kernel.button("Stop")
