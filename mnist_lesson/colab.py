@@ -15,8 +15,12 @@ import sys
 # The lesson's public git repository (owner/name on GitHub). Change it here, then run
 # `python tools/sync_setup_cells.py` to rewrite the notebooks' setup cells.
 REPOSITORY_URL = "https://github.com/mnist-lesson/mnist-lesson"
-# The same range as pyproject.toml: versions that work with Colab's ipywidgets 7.
-IPYCANVAS_REQUIREMENT = "ipycanvas>=0.13,<0.15"
+# What the lesson needs and Colab's runtime lacks (.ci/colab-2026-08.txt), with the same
+# ranges as pyproject.toml: the setup cell installs these, and nothing else, on Colab.
+COLAB_LACKS = (
+    "ipycanvas>=0.13.3,<0.15",  # the pad; these versions work with Colab's ipywidgets 7
+    "unlzw3>=0.2",  # the pen digits' .Z file
+)
 SETUP_CELL_TAG = "colab-setup"
 # Shown collapsed: a Colab form (its title alone) and hidden source in JupyterLab/Notebook 7.
 SETUP_CELL_METADATA = {
@@ -42,7 +46,7 @@ def setup_cell_source(repository_url: str = REPOSITORY_URL) -> str:
 
 
 def set_up_notebook() -> None:
-    """Finish the setup cell: on Colab, install ipycanvas and turn on Colab's widget manager.
+    """Finish the setup cell: on Colab, install what it lacks and turn on its widget manager.
 
     The cell installed the lesson itself with ``--no-deps``, so Colab's own TensorFlow, NumPy
     and ipywidgets stay exactly as they are. Elsewhere (locally, Binder) nothing is done:
@@ -53,7 +57,7 @@ def set_up_notebook() -> None:
         return
     import importlib
 
-    command = [sys.executable, "-m", "pip", "install", "--quiet", IPYCANVAS_REQUIREMENT]
+    command = [sys.executable, "-m", "pip", "install", "--quiet", *COLAB_LACKS]
     subprocess.run(command, check=True)
     importlib.invalidate_caches()
     from google.colab import output

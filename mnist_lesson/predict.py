@@ -109,6 +109,10 @@ def _caller(model) -> Callable[[np.ndarray], np.ndarray]:
             import tensorflow as tf
 
             spec = tf.TensorSpec((None, *DIGIT_SHAPE), tf.float32)
-            caller = tf.function(caller, input_signature=[spec], reduce_retracing=True)
+            # No AutoGraph: the call has no Python control flow to convert, and TensorFlow
+            # 2.20's AutoGraph fails on Python 3.13 (Colab's), with a warning in the lesson.
+            caller = tf.function(
+                caller, input_signature=[spec], reduce_retracing=True, autograph=False
+            )
         _callers[model] = caller
     return caller

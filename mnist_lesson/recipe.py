@@ -176,7 +176,11 @@ def training_dataset(
             images = pick_pen_versions(images, pen_seed, config.pen_strokes)
         if pen is not None:
             images, labels = tf.concat([images, pen[0]], 0), tf.concat([labels, pen[1]], 0)
-        return augment(images, seed, config.shift_pixels, config.rotation_degrees), labels
+        images = augment(images, seed, config.shift_pixels, config.rotation_degrees)
+        # The resampling leaves the digits' size unknown to TensorFlow; say it, so Flatten
+        # knows its width (Keras 3.10, Colab's in 2025, fails at two unknown sizes: "Only one
+        # input size may be -1").
+        return tf.ensure_shape(images, [None, IMAGE_SIZE, IMAGE_SIZE, 1]), labels
 
     return tf.data.Dataset.zip(*parts).map(augment_batch, num_parallel_calls=tf.data.AUTOTUNE)
 

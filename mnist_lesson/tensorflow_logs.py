@@ -24,8 +24,13 @@ import sys
 import tempfile
 from collections.abc import Iterator
 
-# TensorFlow's C++ log lines look like "I0000 00:00:1795605263.678752   11033 port.cc:153] ...".
-_LOG_LINE = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] ")
+# TensorFlow's C++ log lines look like "I0000 00:00:1795605263.678752   11033 port.cc:153] ..."
+# (absl, TensorFlow 2.17 and later) or "2026-12-01 15:35:35.150513: I external/.../x.cc:32] ..."
+# (TensorFlow 2.16); the named group is the severity, I, W, E or F.
+_LOG_LINE = re.compile(
+    r"^(?:(?P<absl>[IWEF])\d{4} [\d:.]+\s+\d+ [\w.]+"
+    r"|\d{4}-\d\d-\d\d [\d:.]+: (?P<tsl>[IWEF]) [\w/.]+):\d+\] "
+)
 _PLAIN_STARTUP_LINES = (
     "WARNING: All log messages before absl::InitializeLog() is called",
     "To enable the following instructions:",  # the second line of cpu_feature_guard's
@@ -40,9 +45,11 @@ def is_startup_line(line: str) -> bool:
     """
     if line.startswith(_PLAIN_STARTUP_LINES):
         return True
-    if not _LOG_LINE.match(line):
+    log_line = _LOG_LINE.match(line)
+    if not log_line:
         return False
-    return line[0] in "IW" or "failed call to cuInit" in line
+    severity = log_line["absl"] or log_line["tsl"]
+    return severity in "IW" or "failed call to cuInit" in line
 
 
 @contextlib.contextmanager

@@ -84,12 +84,18 @@ def test_setup_cell_on_colab_installs_the_lesson_without_touching_tensorflow(pat
     commands, colab_calls = run_setup_cell(first_cell(path).source, monkeypatch, on_colab=True)
     assert commands == [
         ["%pip", "install", "--quiet", "--no-deps", f"mnist-lesson @ git+{colab.REPOSITORY_URL}"],
-        [sys.executable, "-m", "pip", "install", "--quiet", colab.IPYCANVAS_REQUIREMENT],
+        [sys.executable, "-m", "pip", "install", "--quiet", *colab.COLAB_LACKS],
     ]
     words = " ".join(" ".join(command) for command in commands).lower()
     for forbidden in ("tensorflow", "keras", "--upgrade", "-u ", "--force-reinstall"):
         assert forbidden not in words
     assert colab_calls == ["widget manager"]
+
+
+def test_what_colab_lacks_is_installed_with_the_ranges_of_pyproject():
+    from tests.test_project import pyproject
+
+    assert set(colab.COLAB_LACKS) <= set(pyproject()["project"]["dependencies"])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)

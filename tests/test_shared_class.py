@@ -68,6 +68,7 @@ def shared_class(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.newest_only
 def test_the_lessons_the_command_line_and_the_app_save_in_the_learners_home(shared_class):
     _, lesson, home = shared_class
     networks = home / ".cache" / "mnist-lesson" / "networks"

@@ -22,15 +22,27 @@ STARTUP_LINES = [
     "E0000 00:00:1795605267.893254   11033 cuda_platform.cc:52] failed call to cuInit: "
     "INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)",
 ]
+# What TensorFlow 2.16.1, the lowest the lesson allows, printed there (2026-12-01).
+STARTUP_LINES_2_16 = [
+    "2026-12-01 15:35:35.150513: I external/local_tsl/tsl/cuda/cudart_stub.cc:32] Could not "
+    "find cuda drivers on your machine, GPU will not be used.",
+    "2026-12-01 15:35:35.267200: I tensorflow/core/platform/cpu_feature_guard.cc:210] This "
+    "TensorFlow binary is optimized to use available CPU instructions in performance-critical "
+    "operations.",
+    "2026-12-01 15:35:44.597822: W tensorflow/compiler/tf2tensorrt/utils/py_utils.cc:38] "
+    "TF-TRT Warning: Could not find TensorRT",
+]
 OTHER_LINES = [
     "E0000 00:00:1795605267.893254   11033 op_kernel.cc:1840] OP_REQUIRES failed: OOM",
+    "2026-12-01 15:36:01.000000: E tensorflow/core/framework/op_kernel.cc:1840] OP_REQUIRES "
+    "failed: OOM",
     "Traceback (most recent call last):",
     "WARNING: something the learner should see",
 ]
 
 
 def test_startup_lines_are_told_from_other_lines():
-    assert all(is_startup_line(line) for line in STARTUP_LINES)
+    assert all(is_startup_line(line) for line in STARTUP_LINES + STARTUP_LINES_2_16)
     assert not any(is_startup_line(line) for line in OTHER_LINES)
 
 

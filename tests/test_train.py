@@ -126,6 +126,15 @@ def test_pen_strokes_swap_in_redrawn_digits_with_the_same_labels(sample_data):
     assert np.median(overlap) > 0.7
 
 
+def test_training_batches_tell_the_digits_size_as_flatten_needs(sample_data):
+    # Keras 3.10 (Colab's in 2025) could not train on batches of digits of unknown size:
+    # "Only one input size may be -1, not both 0 and 1", in Flatten.
+    from mnist_lesson.recipe import training_dataset
+
+    images = training_dataset(sample_data, TrainConfig()).element_spec[0]
+    assert images.shape.as_list() == [None, 28, 28, 1]
+
+
 def test_pen_strokes_mix_originals_and_redrawn_digits_repeatably_by_seed(sample_data):
     from mnist_lesson.recipe import training_dataset
 

@@ -8,13 +8,15 @@ every other request (the next cells of a Run All, ...) to hand back, in order, w
 cell ends. jupyter-ui-poll does the same for ipykernel 6 through
 ``kernel.do_one_iteration()``, which ipykernel 7 no longer has; this module reads
 ipykernel 7's queue instead: the socket on which its shell-channel thread passes the
-messages to the main thread. ``ShellPoller.for_this_kernel()`` returns ``None`` where
-there is no such queue (no kernel, an older ipykernel, a terminal): then nothing polls.
+messages to the main thread, and its ``dispatch_shell(..., concurrent=True)`` (7.4 and
+later). ``ShellPoller.for_this_kernel()`` returns ``None`` where there is no such queue or
+no such dispatch (no kernel, an ipykernel before 7.4, a terminal): then nothing polls.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from typing import Any, ClassVar
 
@@ -60,6 +62,8 @@ class ShellPoller:
                 return None
             if not all(hasattr(kernel, name) for name in KERNEL_PARTS):
                 return None  # a kernel this poller was not written for: no buttons
+            if "concurrent" not in inspect.signature(kernel.dispatch_shell).parameters:
+                return None  # ipykernel 7.0 to 7.3 (the newest on Python 3.10): no buttons
             cls._current = cls(kernel, shell)
         except (ImportError, AttributeError):  # not in a kernel, or an ipykernel before 7
             return None

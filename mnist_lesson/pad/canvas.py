@@ -61,10 +61,15 @@ class PadCanvas(Canvas):
             )
         super().__init__(_canvas_manager=_CanvasManager(), **kwargs)
 
+    @property
+    def manager(self) -> _CanvasManager:
+        """The canvas's own manager: the widget that carries its drawing commands to the page."""
+        return self._canvas_manager
+
     @contextmanager
     def hold(self) -> Iterator[PadCanvas]:
         """Collect the drawing commands inside into one message that starts with this canvas."""
-        manager = self._canvas_manager
+        manager = self.manager
         was_caching = manager._caching
         manager._current_canvas = None  # so the batch opens with switchCanvas (see above)
         manager._caching = True
@@ -103,7 +108,7 @@ class PadCanvas(Canvas):
 
     def close(self) -> None:
         """Close the canvas and its manager."""
-        manager = self._canvas_manager
+        manager = self.manager
         super().close()
         manager._current_canvas = None
         manager.close()
