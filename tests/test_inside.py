@@ -22,7 +22,7 @@ from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import DRAWING
 from mnist_lesson.pad.preprocess import to_mnist
 from mnist_lesson.pad.widget import DrawingPad
-from tests.test_pad import ONE, mouse_stroke, send
+from tests.test_pad import ONE, mouse_stroke, send, still_open, widgets_made
 
 
 def numpy_network(model, digit: np.ndarray) -> list[np.ndarray]:
@@ -221,3 +221,15 @@ def test_a_pen_resting_mid_stroke_gets_its_last_ink_read(quick_model):
     first, later, whole_bar = asyncio.run(draw())
     np.testing.assert_array_equal(later, whole_bar)  # read while the pen rested
     assert not np.array_equal(first, whole_bar)
+
+
+def test_a_pad_with_the_inside_view_replaced_or_closed_leaves_no_widget_open(quick_model):
+    with widgets_made() as made:
+        first = DrawingPad(quick_model, name="leaky", inside=True)
+        mouse_stroke(first, ONE)
+        first.inside.layer_pick.value = 2  # pictures and sliders changed, then replaced
+        second = DrawingPad(quick_model, name="leaky", inside=True)  # re-running the cell
+        mouse_stroke(second, ONE)
+        second.close()
+    assert len(made) > 40  # the pads, their views and every picture, caption and slider
+    assert still_open(made) == []
