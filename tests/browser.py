@@ -297,33 +297,32 @@ WATCH_LIVE_PLOTS = f"""path => {{
 
 
 def watch_pad_latency(page) -> None:
-    """Start recording, in the page, the first pad's pen-downs, pen-ups and reading changes.
+    """Start recording, in the page, the first pad's pen-ups and each reading it shows.
 
-    ``pen_up_latencies`` turns them into the time from each pen-up to the last change of the
-    reading before the next pen-down: the wait for the final answer. The pad also reads
-    while the pen moves, so the answer may already be on screen at pen-up (a wait of 0).
+    ``pen_up_latencies`` turns them into the time from each pen-up to the first reading
+    after it that is final: the pad also reads while the pen moves, and marks those
+    readings "(drawing…)"; the reading made when the pen lifts has no such mark.
     """
     page.evaluate(
         """() => {
-        window.padPen = {downs: [], ups: [], changes: []};
+        window.padPen = {ups: [], readings: []};
         const pad = document.querySelector('.mnist-pad-canvas');
         const reading = document.querySelector('.mnist-pad-reading');
-        pad.addEventListener('mousedown', () => window.padPen.downs.push(performance.now()), true);
         pad.addEventListener('mouseup', () => window.padPen.ups.push(performance.now()), true);
-        new MutationObserver(() => window.padPen.changes.push(performance.now()))
-            .observe(reading, {subtree: true, childList: true, characterData: true});
+        new MutationObserver(() => window.padPen.readings.push(
+            {at: performance.now(), text: reading.textContent}
+        )).observe(reading, {subtree: true, childList: true, characterData: true});
     }"""
     )
 
 
 def pen_up_latencies(page) -> list[float]:
-    """Return, for each pen-up since ``watch_pad_latency``, the wait in ms for the final answer."""
+    """Return, for each pen-up since ``watch_pad_latency``, the ms until its final reading."""
     pen = page.evaluate("() => window.padPen")
     latencies = []
     for up in pen["ups"]:
-        next_down = min([down for down in pen["downs"] if down > up], default=float("inf"))
-        after = [change for change in pen["changes"] if up < change < next_down]
-        latencies.append(round(max(after) - up, 1) if after else 0.0)
+        final = [r["at"] for r in pen["readings"] if r["at"] > up and "(drawing" not in r["text"]]
+        latencies.append(round(min(final) - up, 1) if final else float("nan"))
     return latencies
 
 

@@ -876,7 +876,7 @@ display(pad)"""
     (ARTIFACTS / f"{name}_latency.json").write_text(json.dumps(figures, indent=1))
     screenshot(pad, f"{name}_pad.png")
     round_trip = 2 * delay * 1000
-    assert len(answers) == len(strokes), figures
+    assert len(answers) == len(strokes) and not np.isnan(answers).any(), figures
     # Targets (issue 14): the answer within 0.5 s of pen-up; the ink never further behind
     # than a round trip and a frame. Asserted with room for a busy machine (what a learner
     # would call broken: a wait of seconds, ink half a second behind); the figures measured
