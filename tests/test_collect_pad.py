@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import gc
 import json
 
 import numpy as np
 import pytest
-from ipywidgets.widgets.widget import _instances
 
 from mnist_lesson.data.sprite import IMAGES_FILE, read_sprite
 from mnist_lesson.pad.collect import CollectPad
 from mnist_lesson.pad.drawings import STROKES_FILE, read_drawings
 from mnist_lesson.pad.preprocess import render_strokes, to_mnist
 from tests.conftest import REPO_ROOT
-from tests.test_pad import BAR, ONE, mouse_stroke
+from tests.test_pad import BAR, ONE, mouse_stroke, still_open, widgets_made
 
 SEVEN = [[(60.0, 50.0), (220.0, 50.0)], [(220.0, 50.0), (120.0, 240.0)]]
 
@@ -137,15 +135,14 @@ def test_bad_settings_say_what_to_do(quick_model, tmp_path):
 
 
 def test_a_closed_collect_pad_leaves_no_widget_registered(quick_model, tmp_path):
-    gc.collect()
-    before = set(_instances)
-    pad = CollectPad(quick_model, tmp_path / "closed", name="closed")
-    draw(pad, [ONE])
-    pad.save()
-    pad.close()
-    gc.collect()
-    left = [type(_instances[i]).__name__ for i in set(_instances) - before]
-    assert left == [], f"a closed collect pad left widgets registered: {sorted(left)}"
+    with widgets_made() as made:  # ipywidgets' public hook, the same in 7 and 8
+        pad = CollectPad(quick_model, tmp_path / "closed", name="closed")
+        draw(pad, [ONE])
+        pad.save()
+        pad.close()
+    assert len(made) > 10  # the pad, its prompts and buttons
+    left = sorted(type(widget).__name__ for widget in still_open(made))
+    assert left == [], f"a closed collect pad left widgets registered: {left}"
 
 
 SHARED_PEN_FILE = REPO_ROOT.parent / "shared" / "pen-digits" / "pendigits-orig.tra"
