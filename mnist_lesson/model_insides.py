@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnist_lesson.predict import DIGIT_SHAPE, as_float_images
+from mnist_lesson.predict import as_float_images, traced_per_model
 
 if TYPE_CHECKING:
     import keras
@@ -175,25 +175,12 @@ def _runner(model):
             f"Looking inside follows the layers one after another, so it needs a "
             f"keras.Sequential model like the lesson's; {model.name} is a {type(model).__name__}."
         )
-    runner = _runners.get(model)
-    if runner is None:
-        model_ref = weakref.ref(model)  # the cache must not keep the model alive
 
-        def runner(x):
-            outputs = []
-            for layer in model_ref().layers:
-                x = layer(x, training=False)
-                outputs.append(x)
-            return outputs
+    def every_output(net, x):
+        outputs = []
+        for layer in net.layers:
+            x = layer(x, training=False)
+            outputs.append(x)
+        return outputs
 
-        if keras.backend.backend() == "tensorflow":
-            import tensorflow as tf
-
-            spec = tf.TensorSpec((None, *DIGIT_SHAPE), tf.float32)
-            # No AutoGraph: the loop runs over Python's list of layers, unrolled when traced;
-            # TensorFlow 2.20's AutoGraph fails on Python 3.13 (Colab's).
-            runner = tf.function(
-                runner, input_signature=[spec], reduce_retracing=True, autograph=False
-            )
-        _runners[model] = runner
-    return runner
+    return traced_per_model(_runners, model, every_output)

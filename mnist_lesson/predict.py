@@ -89,30 +89,45 @@ _callers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _caller(model) -> Callable[[np.ndarray], np.ndarray]:
     """Return a function calling ``model(x, training=False)`` on float32 ``[N, 28, 28, 1]``.
 
-    With the TensorFlow backend the call is traced once into a graph (``tf.function``),
-    which skips Keras's per-layer Python work; it still reads the model's current weights,
-    so training the model further is seen at once. Other backends get the plain call.
+    Traced once per model (``traced_per_model``); it still reads the model's current
+    weights, so training the model further is seen at once.
     """
     try:
-        caller = _callers.get(model)
+        return traced_per_model(_callers, model, lambda net, x: net(x, training=False))
     except TypeError:  # not weakly referable: call it plainly
         return lambda x: model(x, training=False)
-    if caller is None:
+
+
+def traced_per_model(cache: weakref.WeakKeyDictionary, model, body: Callable) -> Callable:
+    """Return ``body(model, x)`` for float32 digits ``x``, traced once per model and cached.
+
+    With the TensorFlow backend the call is traced into a graph (``tf.function``), which skips
+    Keras's per-layer Python work; other backends get the plain call. ``cache`` holds one
+    function per model without keeping the model alive (a model that cannot be weakly
+    referred to raises ``TypeError``).
+
+    Args:
+        cache: where the traced functions are kept, one per model.
+        model: the network the function calls.
+        body: ``body(model, x)``, the work to trace; Python loops in it are unrolled.
+    """
+    function = cache.get(model)
+    if function is None:
         import keras
 
         model_ref = weakref.ref(model)  # the cache must not keep the model alive
 
-        def caller(x):
-            return model_ref()(x, training=False)
+        def function(x):
+            return body(model_ref(), x)
 
         if keras.backend.backend() == "tensorflow":
             import tensorflow as tf
 
             spec = tf.TensorSpec((None, *DIGIT_SHAPE), tf.float32)
-            # No AutoGraph: the call has no Python control flow to convert, and TensorFlow
-            # 2.20's AutoGraph fails on Python 3.13 (Colab's), with a warning in the lesson.
-            caller = tf.function(
-                caller, input_signature=[spec], reduce_retracing=True, autograph=False
+            # No AutoGraph: Python's loops are unrolled when traced, and TensorFlow 2.20's
+            # AutoGraph fails on Python 3.13 (Colab's), with a warning in the lesson.
+            function = tf.function(
+                function, input_signature=[spec], reduce_retracing=True, autograph=False
             )
-        _callers[model] = caller
-    return caller
+        cache[model] = function
+    return function
