@@ -47,14 +47,11 @@ def main() -> None:
     parser.add_argument("--train-seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--drawing-seed", type=int, default=0)
     args = parser.parse_args()
-    from mnist_lesson.data.mnist import MnistData
-    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
     from mnist_lesson.pad.preprocess import render_strokes, to_mnist
     from mnist_lesson.pen_replay import HEIGHTS, pad_strokes, random_placements
     from mnist_lesson.recipe import TrainConfig, train_model
 
-    data = MnistData(common.sample_folder(args.sample), seed=0).load()
-    digits = read_pen_digits(find_pen_digits(args.pen_folder))
+    data, digits = common.sample_and_pen_digits(args)
     labels = np.array([digit.label for digit in digits])
     rng = np.random.default_rng(args.drawing_seed)
     heights, corners = random_placements(digits, HEIGHTS, rng)

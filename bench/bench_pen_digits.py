@@ -57,14 +57,10 @@ def held_out_drawings(digits, seed: int):
 def main() -> None:
     """Train each network, read the held-out writers' drawings, print the figures."""
     args = parse_args()
-    from mnist_lesson.data.mnist import MnistData
-    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
     from mnist_lesson.recipe import TrainConfig, train_model
 
-    data = MnistData(common.sample_folder(args.sample), seed=0).load()
-    test_images, test_labels = data.split("test")
-    test_images, test_labels = test_images.astype(np.float32) / 255, test_labels.argmax(axis=1)
-    digits = read_pen_digits(find_pen_digits(args.pen_folder))
+    data, digits = common.sample_and_pen_digits(args)
+    test_images, test_labels = common.test_digits(data)
     held_out = [d for d in digits if (d.writer - 1) % FOLDS == args.fold]
     training = [d for d in digits if (d.writer - 1) % FOLDS != args.fold]
     writers = sorted({d.writer for d in held_out})

@@ -71,16 +71,12 @@ def first_of_each(labels: np.ndarray, count: int) -> np.ndarray:
 def main() -> None:
     """Train or load the base network, fine-tune it per writer, print the figures."""
     args = parse_args()
-    from mnist_lesson.data.mnist import MnistData
-    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
     from mnist_lesson.fine_tuning import FineTuneConfig, fine_tune
     from mnist_lesson.networks import load_model
     from mnist_lesson.recipe import TrainConfig, train_model
 
-    data = MnistData(common.sample_folder(args.sample), seed=0).load()
-    test_images, test_labels = data.split("test")
-    test_images, test_labels = test_images.astype(np.float32) / 255, test_labels.argmax(axis=1)
-    digits = read_pen_digits(find_pen_digits(args.pen_folder))
+    data, digits = common.sample_and_pen_digits(args)
+    test_images, test_labels = common.test_digits(data)
     started = time.perf_counter()
     train_model(data, TrainConfig(epochs=1), validate=False)
     epoch_seconds = time.perf_counter() - started

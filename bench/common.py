@@ -60,3 +60,20 @@ def read_right(model, images, labels):
     from mnist_lesson.predict import predict_probabilities
 
     return predict_probabilities(model, images, batch_size=256).argmax(axis=1) == labels
+
+
+def sample_and_pen_digits(args: argparse.Namespace):
+    """Return the sample as ``MnistData`` and the pen digits (``--sample``, ``--pen-folder``)."""
+    from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
+
+    data = MnistData(sample_folder(args.sample), seed=0).load()
+    return data, read_pen_digits(find_pen_digits(args.pen_folder))
+
+
+def test_digits(data):
+    """Return the sample's test digits as float32 0–1 and their class numbers (not one-hot)."""
+    import numpy as np
+
+    images, labels = data.split("test")
+    return images.astype(np.float32) / 255, labels.argmax(axis=1)
