@@ -199,6 +199,14 @@ def run_all_cells(page, path: str) -> None:
     page.evaluate(RUN_ALL, path)
 
 
+def run_all_without_errors(page, server: LabServer, path: str) -> None:
+    """Open a notebook, run every cell, wait until all ran; fail on any error output."""
+    open_notebook(page, server, path)
+    run_all_cells(page, path)
+    wait_all_cells_ran(page, path)
+    assert error_outputs(page, path) == []
+
+
 def all_cells_ran(page, path: str) -> bool:
     """Return whether every code cell has run and the kernel is idle again."""
     return page.evaluate(ALL_CELLS_RAN, path)

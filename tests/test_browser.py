@@ -43,6 +43,7 @@ from tests.browser import (
     pen_up_latencies,
     reload_notebook,
     run_all_cells,
+    run_all_without_errors,
     run_in_kernel,
     save_notebook,
     screenshot_whole_notebook,
@@ -439,10 +440,7 @@ def trained_model_in_lessons(lessons, quick_model):
 def test_06_draw_reads_a_drawn_one_and_zero(lessons, trained_model_in_lessons, page):
     server, _ = lessons
     notebook = "notebooks/06_draw.ipynb"
-    open_notebook(page, server, notebook)
-    run_all_cells(page, notebook)
-    wait_all_cells_ran(page, notebook)
-    assert error_outputs(page, notebook) == []
+    run_all_without_errors(page, server, notebook)
     pad = page.locator(".mnist-pad").first  # the lesson's first pad
     canvas = pad.locator(".mnist-pad-canvas")
     canvas.scroll_into_view_if_needed()
@@ -533,10 +531,7 @@ def wait_text(locator, wanted, timeout: float = 20) -> str:
 def test_07_draws_one_round_in_the_collect_pad(lessons, trained_model_in_lessons, page):
     server, _ = lessons
     notebook = "notebooks/07_your_hand.ipynb"
-    open_notebook(page, server, notebook)
-    run_all_cells(page, notebook)
-    wait_all_cells_ran(page, notebook)
-    assert error_outputs(page, notebook) == []
+    run_all_without_errors(page, server, notebook)
     collect = page.locator(".mnist-collect-pad").first  # the first round's pad
     prompt = collect.locator(".mnist-collect-prompt")
     save = collect.locator(".mnist-collect-save")
@@ -611,10 +606,7 @@ def test_06_every_pad_works_after_run_all_a_reload_and_in_a_second_tab(
     """
     server, _ = lessons
     notebook = "notebooks/06_draw.ipynb"
-    open_notebook(page, server, notebook)
-    run_all_cells(page, notebook)
-    wait_all_cells_ran(page, notebook)
-    assert error_outputs(page, notebook) == []
+    run_all_without_errors(page, server, notebook)
     cells = page.evaluate(PAD_CELL_OUTPUTS, notebook)
     # The first pad, the pen-trained one, the one with the view inside, the exercise's.
     assert [cell["pads"] for cell in cells] == [1, 1, 1, 1], cells
