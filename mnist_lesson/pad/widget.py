@@ -29,7 +29,7 @@ from mnist_lesson.pad.canvas import PadCanvas
 from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import PredictionView
 from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
-from mnist_lesson.pad.reading import Prediction, read_drawing
+from mnist_lesson.pad.reading import DrawingReader, Prediction
 from mnist_lesson.pad.strokes import Strokes
 from mnist_lesson.pad.touch import DrawingFinger
 from mnist_lesson.pad.widget_tree import close_widget_tree
@@ -50,7 +50,9 @@ class DrawingPad:
     Args:
         model: a Keras model for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs; it
             is checked when the pad is made (a clear ``ValueError`` otherwise) and called
-            directly (``predict_probabilities``), never through ``model.predict``.
+            directly, never through ``model.predict``: in NumPy from a snapshot of its
+            weights where it can (``DrawingReader``), renewed at each pen-down and before
+            each reading that is not made while the pen is down.
         pen_width: the pen's diameter in canvas pixels.
         name: the pad's name; a new pad replaces the live pad of the same name.
         inside: show ``InsideView`` under the pad: each layer's output for the drawing, and
@@ -75,7 +77,7 @@ class DrawingPad:
             old_pad.close()
         _live_pads[name] = self
         self.name = name
-        self.model = model
+        self.model = model  # also makes self.reader
         self.strokes = Strokes(PAD_SIZE, pen_width)
         self.finger = DrawingFinger(PAD_SIZE)  # which listed touch draws (touch.py)
         self.prediction: Prediction | None = None
@@ -123,6 +125,16 @@ class DrawingPad:
         # ready (on_client_ready above), in every front end.
         self.view.show(None)
 
+    @property
+    def model(self):
+        """The network that reads the drawing; setting it makes a new ``DrawingReader``."""
+        return self._model
+
+    @model.setter
+    def model(self, model) -> None:
+        self._model = model
+        self.reader = DrawingReader(model)
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
@@ -133,6 +145,7 @@ class DrawingPad:
         if self.strokes.drawing:  # a pen-up went missing: end the stroke where it was
             self._pen_up(*self.strokes.strokes[-1][-1])
         self.strokes.begin(x, y)
+        self.reader.refresh()  # the network may have trained since the last stroke
         with self.canvas.hold():
             self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
         self._last_flush = time.perf_counter()
@@ -207,14 +220,17 @@ class DrawingPad:
         """Read the drawing with the model and show the result, or the error, in the panel."""
         self._last_read = time.perf_counter()
         try:
-            self.prediction = read_drawing(self.model, self.strokes.image())
+            if not self.strokes.drawing:  # an answer, not a glimpse while drawing
+                self.reader.refresh()
+            self.prediction = self.reader.read(self.strokes.image())
         except Exception as error:  # an event handler's error would show nowhere a learner looks
             self.prediction = None
             self.view.show_error(error)
             return
         self.view.show(self.prediction, drawing=self.strokes.drawing)
         if self.inside is not None:
-            self.inside.show(None if self.prediction is None else self.prediction.image)
+            digit = None if self.prediction is None else self.prediction.image
+            self.inside.show(digit, self.reader.layer_values)
 
     # Buttons.
     def clear(self, *_) -> None:
