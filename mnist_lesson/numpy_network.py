@@ -151,7 +151,8 @@ def _windows(x, reach, strides, padding, fill, dilation=(1, 1)) -> np.ndarray:
 def _conv(x, weights, strides, padding, dilation) -> np.ndarray:
     kernel, *bias = weights
     height, width, channels, filters = kernel.shape
-    reach = tuple((side - 1) * spread + 1 for side, spread in zip(kernel.shape[:2], dilation))
+    sides = zip(kernel.shape[:2], dilation, strict=True)
+    reach = tuple((side - 1) * spread + 1 for side, spread in sides)
     windows = _windows(x, reach, strides, padding, 0.0, dilation)
     n, rows, columns = windows.shape[:3]
     flat_kernel = kernel.transpose(2, 0, 1, 3).reshape(channels * height * width, filters)
