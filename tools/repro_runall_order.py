@@ -62,7 +62,7 @@ def main(runs: int = 1) -> int:
             ok = order == list(range(len(ids))) and all(s[0] == "ok" for s in statuses)
             bad += not ok
             print(f"run {run}: finish order {order}, {'OK' if ok else 'WRONG'}")
-            for code, status in zip(CELLS, statuses):
+            for code, status in zip(CELLS, statuses, strict=True):
                 print(f"    {status}  {code}")
             time.sleep(0.5)
     finally:
