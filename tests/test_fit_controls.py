@@ -411,3 +411,38 @@ def test_an_interrupt_during_fit_aborts_the_kept_cells_as_jupyter_does(kernel):
             break
     assert "ran after an interrupt" not in printed(kernel.messages, next_id)
     assert kernel.run("print(1 + 1)") == "2\n"  # and the kernel goes on
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@NEEDS_CONCURRENT_DISPATCH
+def test_run_all_runs_the_cells_after_a_short_fit_in_order(kernel):
+    # Run All sends every cell at once. While the cell before fit ran, the rest queued up;
+    # when it ended, ipykernel took fit's request off the queue and the next one too (still on
+    # its way to the kernel's lock when fit began): the poller kept only the cells after that.
+    # Handed back ahead of it, they ran first: the cell after fit was aborted (no execution
+    # count) and the one after it failed with a NameError, as lesson 7's Run All did.
+    kernel.run("fit_then = None; del fit_then")
+    cells = [
+        "time.sleep(1)",
+        "fit(epochs=1)",
+        "fit_then = len(history.history['loss'])",
+        "print('uses', fit_then)",
+        "print('then', fit_then + 1)",
+    ]
+    ids = [kernel.client.execute(code) for code in cells]  # one burst, as Run All sends them
+    finished = []
+    while len(finished) < len(ids):
+        reply = kernel.client.get_shell_msg(timeout=120)
+        if reply["parent_header"].get("msg_id") in ids:
+            finished.append((ids.index(reply["parent_header"]["msg_id"]), reply["content"]))
+    while True:  # read IOPub to the last cell's end (an error there is what this test checks)
+        message = kernel.client.get_iopub_msg(timeout=120)
+        kernel.messages.append(message)
+        if idle(message, ids[-1]):
+            break
+    assert [(i, content["status"]) for i, content in finished] == [(i, "ok") for i in range(5)]
+    counts = [content["execution_count"] for _, content in finished]
+    assert counts == sorted(counts) and len(set(counts)) == 5
+    assert printed(kernel.messages, ids[3]) == "uses 1\n"
+    assert printed(kernel.messages, ids[4]) == "then 2\n"

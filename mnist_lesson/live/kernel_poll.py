@@ -128,12 +128,23 @@ class ShellPoller:
             ShellPoller._current = None
         self.poll_rest()
         kept, self.kept = self.kept, []
-        # One task each, made in order now: each waits for the kernel's lock (the cell holds
-        # it) in that order, ahead of any message that comes in after.
+        # One task each, made in order now, each going the way ipykernel 7 sends a request
+        # it reads off the queue: pyzmq's stream ensure_future()s the callback ipykernel
+        # registered, whose coroutine create_task()s shell_main (utils._async_in_context),
+        # which then waits for the kernel's lock (the cell holds it). The same number of
+        # steps matters: when the cell began, ipykernel had often already read the request
+        # after it (Run All sends every cell at once), which was then still on that way,
+        # not in the queue the poller reads. A kept request handed straight to shell_main,
+        # one step shorter, reached the lock first: the cell after this one ran after the
+        # ones it kept (and was aborted when they failed with a NameError). Going the same
+        # way, a request read earlier stays ahead, and one read later stays behind.
         for frames in kept:
-            task = asyncio.ensure_future(self.kernel.shell_main(None, frames))
+            task = asyncio.ensure_future(self._hand_back(frames))
             self._handing_back.add(task)  # a task nobody holds may be collected unfinished
             task.add_done_callback(self._handing_back.discard)
+
+    async def _hand_back(self, frames: list[Any]) -> None:
+        await asyncio.create_task(self.kernel.shell_main(None, frames))
 
     def poll_rest(self) -> None:
         """Keep every message still waiting, widget ones too, to hand back after the cell."""
