@@ -22,9 +22,7 @@ from mnist_lesson.pad.preprocess import PEN_WIDTH
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_pad import BAR, ONE, mouse_stroke, send, still_open, widgets_made
 
-ZERO = [
-    (140 + 70 * np.sin(t), 140 - 95 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 60)
-]
+ZERO = [(140 + 70 * np.sin(t), 140 - 95 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 60)]
 
 
 def page_message(pad: DrawingPad, content: dict) -> None:
@@ -204,9 +202,7 @@ def test_the_environment_variable_forces_either_canvas(unset, monkeypatch):
         choose_canvas()
 
 
-def test_forcing_ipycanvas_where_it_is_missing_says_what_to_do(
-    unset, monkeypatch, quick_model
-):
+def test_forcing_ipycanvas_where_it_is_missing_says_what_to_do(unset, monkeypatch, quick_model):
     monkeypatch.setenv(CANVAS_VARIABLE, "ipycanvas")
     monkeypatch.setitem(sys.modules, "ipycanvas", None)
     monkeypatch.delitem(sys.modules, "mnist_lesson.pad.canvas")

@@ -16,6 +16,7 @@ from mnist_lesson.pad.preprocess import PEN_WIDTH
 
 CANVAS_VARIABLE = "MNIST_LESSON_CANVAS"  # "page" or "ipycanvas" forces the pad's canvas
 
+
 def choose_canvas() -> tuple[str, str | None]:
     """Return which canvas the pad uses, ``"ipycanvas"`` or ``"page"``, and why, if ``"page"``.
 
