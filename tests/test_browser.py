@@ -981,3 +981,41 @@ def draw_and_read_on(pad, canvas, points, steps: int = 3) -> str:
     before = reading(pad)
     draw(pad.page, canvas.bounding_box(), points, steps=steps)
     return wait_reading_change(pad, before)
+
+
+def test_a_finger_draws_on_the_page_canvas(page_canvas_lab, browser):
+    """Touch, through Chromium's own touch events: the page inks the finger's stroke and the
+    kernel follows the same finger (after the test above, or on its own)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, has_touch=True)
+    try:
+        page = context.new_page()
+        notebook = "page_pad.ipynb"
+        open_notebook(page, page_canvas_lab, notebook)
+        if page.locator(".mnist-pad").count() == 0:  # run on its own: show the pad first
+            run_all_cells(page, notebook)
+            wait_all_cells_ran(page, notebook)
+        pad = page.locator(".mnist-pad:visible").first
+        canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
+        canvas.wait_for(timeout=30_000)
+        canvas.scroll_into_view_if_needed()
+        wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+        clear(pad)
+        wait_pixel(canvas, 140, 140, [0, 0, 0, 255])
+        box = canvas.bounding_box()
+        touch = context.new_cdp_session(page)
+
+        def finger(kind: str, points: list[tuple[float, float]]) -> None:
+            touch_points = [{"x": box["x"] + x, "y": box["y"] + y} for x, y in points]
+            touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touch_points})
+
+        before = reading(pad)
+        finger("touchStart", [(140, 45)])
+        for step in range(1, 20):
+            finger("touchMove", [(140, 45 + 10 * step)])
+        assert pixel(canvas, 140, 140) == [255, 255, 255, 255]  # inked before the finger lifts
+        finger("touchEnd", [])
+        one = wait_reading_change(pad, before)
+        assert one.split()[0] == "1", one
+        screenshot(pad, "page_canvas_touch_one.png")
+    finally:
+        context.close()
