@@ -1019,3 +1019,43 @@ def test_a_finger_draws_on_the_page_canvas(page_canvas_lab, browser):
         screenshot(pad, "page_canvas_touch_one.png")
     finally:
         context.close()
+
+
+def page_canvas_env() -> dict[str, str]:
+    return {
+        "MNIST_LESSON_CANVAS": "page",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+
+
+def test_the_page_canvas_draws_and_reads_in_notebook7_and_voila(page_canvas_lab, page):
+    notebook = "page_pad.ipynb"
+    open_in_notebook7(page, page_canvas_lab, notebook)
+    assert page.evaluate("() => window.jupyterapp.name") == "Jupyter Notebook"
+    run_all_cells(page, notebook)
+    wait_all_cells_ran(page, notebook)
+    assert error_outputs(page, notebook) == []
+    pad = page.locator(".mnist-pad").first
+    canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
+    canvas.wait_for(timeout=30_000)
+    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+    clear(pad)
+    one = draw_and_read_on(pad, canvas, ONE)
+    assert one.split()[0] == "1", one
+    assert pixel(canvas, 140, 140) == [255, 255, 255, 255]
+    screenshot(pad, "page_canvas_notebook7.png")
+
+    workdir = page_canvas_lab.root.parent
+    with voila(page_canvas_lab.root / notebook, env=page_canvas_env(), workdir=workdir) as app:
+        page.goto(f"{app.url}/?token={app.token}", timeout=180_000)
+        pad = page.locator(".mnist-pad").first
+        canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
+        canvas.wait_for(timeout=180_000)
+        wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+        assert "uses its own page canvas" in page.locator("body").inner_text()
+        zero = draw_and_read_on(pad, canvas, ZERO, steps=1)
+        assert zero.split()[0] == "0", zero
+        assert pixel(canvas, 80, 140) == [255, 255, 255, 255]
+        screenshot(pad, "page_canvas_voila.png")

@@ -232,3 +232,12 @@ def test_the_fallback_is_told_once_in_a_line_a_learner_understands(
 def test_the_page_canvas_ships_its_front_end_in_the_widget():
     esm = PageCanvas._esm if isinstance(PageCanvas._esm, str) else str(PageCanvas._esm)
     assert "export default" in esm and "client_ready" in esm and "http" not in esm
+
+
+def test_the_page_canvas_front_end_is_package_data():
+    from fnmatch import fnmatch
+
+    from tests.test_project import pyproject
+
+    patterns = pyproject()["tool"]["setuptools"]["package-data"]["mnist_lesson.pad"]
+    assert any(fnmatch("page_canvas.js", pattern) for pattern in patterns)
