@@ -17,8 +17,10 @@ import sys
 REPOSITORY_URL = "https://github.com/mnist-lesson/mnist-lesson"
 # What the lesson needs and Colab's runtime lacks (.ci/colab-2026-08.txt), with the same
 # ranges as pyproject.toml: the setup cell installs these, and nothing else, on Colab.
+# No ipycanvas: it does not draw on Colab, so the pad uses its page canvas there (anywidget's,
+# mnist_lesson.pad.page_canvas); the pad never imports ipycanvas on Colab.
 COLAB_LACKS = (
-    "ipycanvas>=0.13.3,<0.15",  # the pad; these versions work with Colab's ipywidgets 7
+    "anywidget>=0.9",  # the pad's page canvas
     "unlzw3>=0.2",  # the pen digits' .Z file
 )
 SETUP_CELL_TAG = "colab-setup"

@@ -877,3 +877,185 @@ display(pad)"""
     assert len(lags) >= 0.9 * len(moves), figures  # the ink reached the pen's places
     assert np.median(lags) <= round_trip + 150, figures
     assert np.percentile(lags, 90) <= round_trip + 300, figures
+
+
+# The page canvas (mnist_lesson/pad/page_canvas.py), forced in JupyterLab: the pad Colab gets.
+
+
+def write_page_pad_notebook(path, model_path) -> None:
+    """A notebook that shows one pad, with the trained network, on whichever canvas is chosen."""
+    source = f"""\
+from mnist_lesson.networks import load_model
+from mnist_lesson.pad.widget import DrawingPad
+
+pad = DrawingPad(load_model({str(model_path)!r}))
+pad"""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, path)
+
+
+@pytest.fixture(scope="module")
+def page_canvas_lab(tmp_path_factory, quick_model):
+    """JupyterLab whose kernels draw the pad on the page canvas (MNIST_LESSON_CANVAS=page)."""
+    from mnist_lesson.networks import save_model
+
+    workdir = tmp_path_factory.mktemp("page-canvas")
+    root = workdir / "notebooks"
+    root.mkdir()
+    model_path = save_model(quick_model, workdir / "network.keras")
+    write_page_pad_notebook(root / "page_pad.ipynb", model_path)
+    env = {
+        "MNIST_LESSON_CANVAS": "page",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    with jupyter_lab(root, env=env, workdir=workdir) as server:
+        yield server
+
+
+def test_the_page_canvas_draws_reads_clears_undoes_and_survives_a_reload(page_canvas_lab, page):
+    notebook = "page_pad.ipynb"
+    run_all_without_errors(page, page_canvas_lab, notebook)
+    # The pad says, once, that it draws on its page canvas, and why.
+    said = page.locator(".jp-OutputArea-output pre").all_inner_texts()
+    assert [" ".join(text.split()) for text in said] == [
+        "The drawing pad uses its own page canvas here (MNIST_LESSON_CANVAS=page asks for it): "
+        "your browser draws the ink, and the pad reads your digits just the same."
+    ]
+    pad = page.locator(".mnist-pad").first
+    canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")  # the page's <canvas>
+    canvas.wait_for(timeout=30_000)
+    box = canvas.bounding_box()
+    assert (round(box["width"]), round(box["height"])) == (280, 280)
+    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+    hint = reading(pad)
+    assert hint.startswith("Draw a digit")
+
+    # The page draws the ink itself: it shows while the pen is still down.
+    page.mouse.move(box["x"] + ONE[0][0], box["y"] + ONE[0][1])
+    page.mouse.down()
+    page.mouse.move(box["x"] + ONE[1][0], box["y"] + ONE[1][1], steps=3)
+    assert pixel(canvas, 140, 140) == [255, 255, 255, 255]
+    page.mouse.up()
+    one = wait_reading_change(pad, hint)
+    assert one.split()[0] == "1", one
+    assert pixel(canvas, 20, 20) == [0, 0, 0, 255]
+    screenshot(pad, "page_canvas_one.png")
+
+    clear(pad)
+    wait_pixel(canvas, 140, 140, [0, 0, 0, 255])  # Clear blanked the page's canvas
+    zero = draw_and_read_on(pad, canvas, ZERO, steps=1)
+    assert zero.split()[0] == "0", zero
+    assert pixel(canvas, 80, 140) == [255, 255, 255, 255]  # the loop's left side
+    crossed = draw_and_read_on(pad, canvas, [(60, 140), (220, 140)])
+    assert pixel(canvas, 140, 140) == [255, 255, 255, 255]
+    pad.get_by_role("button", name="Undo").click()
+    assert wait_reading_change(pad, crossed) == zero  # Undo took the bar away
+    wait_pixel(canvas, 140, 140, [0, 0, 0, 255])  # from the page too
+    assert pixel(canvas, 80, 140) == [255, 255, 255, 255]
+    screenshot(pad, "page_canvas_zero_after_undo.png")
+
+    # A reload: the saved output's pad asks the kernel for its drawing and goes on working.
+    save_notebook(page, notebook)
+    reload_notebook(page, notebook)
+    pad = page.locator(".mnist-pad:visible").first
+    canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
+    canvas.wait_for(timeout=30_000)
+    canvas.scroll_into_view_if_needed()
+    wait_pixel(canvas, 80, 140, [255, 255, 255, 255])  # the 0 drawn before the reload
+    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+    clear(pad)
+    wait_pixel(canvas, 80, 140, [0, 0, 0, 255])
+    one = draw_and_read_on(pad, canvas, ONE)
+    assert one.split()[0] == "1", one
+    assert pixel(canvas, 140, 140) == [255, 255, 255, 255]
+    screenshot(page, "page_canvas_after_reload.png")
+    assert error_outputs(page, notebook) == []
+
+
+def draw_and_read_on(pad, canvas, points, steps: int = 3) -> str:
+    """Draw one stroke on ``canvas`` (a locator) of ``pad``; return the pad's new reading."""
+    canvas.scroll_into_view_if_needed()
+    before = reading(pad)
+    draw(pad.page, canvas.bounding_box(), points, steps=steps)
+    return wait_reading_change(pad, before)
+
+
+def test_a_finger_draws_on_the_page_canvas(page_canvas_lab, browser):
+    """Touch, through Chromium's own touch events: the page inks the finger's stroke and the
+    kernel follows the same finger (after the test above, or on its own)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, has_touch=True)
+    try:
+        page = context.new_page()
+        notebook = "page_pad.ipynb"
+        open_notebook(page, page_canvas_lab, notebook)
+        if page.locator(".mnist-pad").count() == 0:  # run on its own: show the pad first
+            run_all_cells(page, notebook)
+            wait_all_cells_ran(page, notebook)
+        pad = page.locator(".mnist-pad:visible").first
+        canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
+        canvas.wait_for(timeout=30_000)
+        canvas.scroll_into_view_if_needed()
+        wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+        clear(pad)
+        wait_pixel(canvas, 140, 140, [0, 0, 0, 255])
+        box = canvas.bounding_box()
+        touch = context.new_cdp_session(page)
+
+        def finger(kind: str, points: list[tuple[float, float]]) -> None:
+            touch_points = [{"x": box["x"] + x, "y": box["y"] + y} for x, y in points]
+            touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touch_points})
+
+        before = reading(pad)
+        finger("touchStart", [(140, 45)])
+        for step in range(1, 20):
+            finger("touchMove", [(140, 45 + 10 * step)])
+        assert pixel(canvas, 140, 140) == [255, 255, 255, 255]  # inked before the finger lifts
+        finger("touchEnd", [])
+        one = wait_reading_change(pad, before)
+        assert one.split()[0] == "1", one
+        screenshot(pad, "page_canvas_touch_one.png")
+    finally:
+        context.close()
+
+
+def page_canvas_env() -> dict[str, str]:
+    return {
+        "MNIST_LESSON_CANVAS": "page",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+
+
+def test_the_page_canvas_draws_and_reads_in_notebook7_and_voila(page_canvas_lab, page):
+    notebook = "page_pad.ipynb"
+    open_in_notebook7(page, page_canvas_lab, notebook)
+    assert page.evaluate("() => window.jupyterapp.name") == "Jupyter Notebook"
+    run_all_cells(page, notebook)
+    wait_all_cells_ran(page, notebook)
+    assert error_outputs(page, notebook) == []
+    pad = page.locator(".mnist-pad").first
+    canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
+    canvas.wait_for(timeout=30_000)
+    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+    clear(pad)
+    one = draw_and_read_on(pad, canvas, ONE)
+    assert one.split()[0] == "1", one
+    assert pixel(canvas, 140, 140) == [255, 255, 255, 255]
+    screenshot(pad, "page_canvas_notebook7.png")
+
+    workdir = page_canvas_lab.root.parent
+    with voila(page_canvas_lab.root / notebook, env=page_canvas_env(), workdir=workdir) as app:
+        page.goto(f"{app.url}/?token={app.token}", timeout=180_000)
+        pad = page.locator(".mnist-pad").first
+        canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
+        canvas.wait_for(timeout=180_000)
+        wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+        assert "uses its own page canvas" in page.locator("body").inner_text()
+        zero = draw_and_read_on(pad, canvas, ZERO, steps=1)
+        assert zero.split()[0] == "0", zero
+        assert pixel(canvas, 80, 140) == [255, 255, 255, 255]
+        screenshot(pad, "page_canvas_voila.png")

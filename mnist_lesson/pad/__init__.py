@@ -4,6 +4,8 @@
 - ``collect``: ``CollectPad``, the pad in collect mode: it asks for each digit and saves it.
 - ``drawings``: ``read_drawings``: a learner's labelled drawings on disk (strokes and sprite).
 - ``canvas``: ``PadCanvas``, an ipycanvas canvas that keeps drawing after a page reload.
+- ``page_canvas``: ``PageCanvas``, an anywidget canvas whose page draws the ink (Colab).
+- ``canvas_choice``: ``make_canvas``: which of the two the pad uses (``MNIST_LESSON_CANVAS``).
 - ``strokes``: ``Strokes``, the pen's strokes as data (no widgets).
 - ``reading``: ``Prediction`` and ``read_drawing``: a drawing read by the network.
 - ``preprocess``: ``to_mnist`` and ``render_strokes``: pure NumPy / Pillow / SciPy.

@@ -53,6 +53,8 @@ class PadCanvas(Canvas):
     Draw inside ``with canvas.hold():``; commands sent outside a batch work as in ipycanvas.
     """
 
+    draws_own_ink = False  # the kernel draws the pen's moves (PageCanvas's page draws its own)
+
     def __init__(self, **kwargs) -> None:
         if "_canvas_manager" in kwargs:
             raise ValueError(

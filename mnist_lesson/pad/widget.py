@@ -7,6 +7,8 @@
 Pads have names (``"pad"`` unless given): creating a pad closes the live pad of the same
 name, so re-running a cell leaves one copy of its pad, while pads of other names stay live.
 The canvas keeps working after a page reload or in a second tab (see ``mnist_lesson.pad.canvas``).
+Where ipycanvas cannot draw (Colab) the pad draws on a page canvas with the same API, whose
+page draws the ink itself (``mnist_lesson.pad.canvas_choice`` says which, and when).
 
 The pen's strokes are recorded in Python from the canvas's mouse and touch events
 (``Strokes``) and rasterised in Python, so nothing depends on the browser sending pixels back.
@@ -25,7 +27,7 @@ from functools import partial
 
 from ipywidgets import Button, HBox, Layout, VBox
 
-from mnist_lesson.pad.canvas import PadCanvas
+from mnist_lesson.pad.canvas_choice import make_canvas
 from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import PredictionView
 from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
@@ -85,7 +87,8 @@ class DrawingPad:
         self._last_flush = self._last_read = 0.0
         self._timers: dict[str, asyncio.TimerHandle] = {}  # a pending flush and read
         size = f"{PAD_SIZE}px"
-        self.canvas = PadCanvas(
+        self.canvas = make_canvas(  # ipycanvas's, or the page's where that cannot draw
+            pen_width=pen_width,
             width=PAD_SIZE,
             height=PAD_SIZE,
             layout=Layout(width=size, height=size, min_width=size, flex="none"),
@@ -146,8 +149,9 @@ class DrawingPad:
             self._pen_up(*self.strokes.strokes[-1][-1])
         self.strokes.begin(x, y)
         self.reader.refresh()  # the network may have trained since the last stroke
-        with self.canvas.hold():
-            self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
+        if not self.canvas.draws_own_ink:
+            with self.canvas.hold():
+                self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
         self._last_flush = time.perf_counter()
 
     def _pen_move(self, x: float, y: float) -> None:
@@ -183,8 +187,8 @@ class DrawingPad:
     def _flush(self) -> None:
         """Draw the pen's pending moves as one polyline in one message."""
         self._last_flush = time.perf_counter()
-        if not self._pending or not self.strokes.strokes:
-            self._pending.clear()
+        if not self._pending or not self.strokes.strokes or self.canvas.draws_own_ink:
+            self._pending.clear()  # nothing to draw, or the page drew it already
             return
         stroke = self.strokes.strokes[-1]
         start = len(stroke) - len(self._pending) - 1
