@@ -17,14 +17,7 @@ import numpy as np
 from ipywidgets import HTML, Dropdown, HBox, Image, IntSlider, Layout, VBox
 
 from mnist_lesson.data.sprite import IMAGE_SIZE
-from mnist_lesson.model_insides import (
-    POOLS,
-    LayerOutput,
-    conv_sum,
-    input_window,
-    layer_outputs,
-    pool_window,
-)
+from mnist_lesson.model_insides import POOLS, conv_sum, input_window, layer_outputs, pool_window
 from mnist_lesson.pad.inside_render import (
     WORDS_ONLY,
     caption_of,
@@ -129,13 +122,9 @@ class InsideView:
         if self.shown and np.array_equal(digit, self.digit):
             return  # the pen-up reading of what was read while drawing: nothing new to show
         self.digit, self.shown = digit, True
-        if layer_values is None or digit is None:
-            self.outputs = layer_outputs(self.model, self.digit)
-        else:
-            self.outputs = [
-                LayerOutput(layer.name, _kind(layer), np.asarray(values))
-                for layer, values in zip(self.layers, layer_values, strict=True)
-            ]
+        self.outputs = layer_outputs(
+            self.model, self.digit, None if digit is None else layer_values
+        )
         self._put(self.rows[0][1], enlarge(gray(self.digit, 1), 3))
         for index, (output, (caption, picture)) in enumerate(
             zip(self.outputs, self.rows[1:], strict=True)

@@ -6,16 +6,14 @@
 
 Pads have names (``"pad"`` unless given): creating a pad closes the live pad of the same
 name, so re-running a cell leaves one copy of its pad, while pads of other names stay live.
-The canvas keeps working after a page reload or in a second tab (see ``mnist_lesson.pad.canvas``).
-Where ipycanvas cannot draw (Colab) the pad draws on a page canvas with the same API, whose
-page draws the ink itself (``mnist_lesson.pad.canvas_choice`` says which, and when).
+The canvas keeps working after a page reload or in a second tab (``mnist_lesson.pad.canvas``);
+where ipycanvas cannot draw (Colab) the page draws the ink itself (``pad.canvas_choice``).
 
 The pen's strokes are recorded in Python from the canvas's mouse and touch events
 (``Strokes``) and rasterised in Python, so nothing depends on the browser sending pixels back.
-The canvas only shows the strokes; the pen's moves are drawn at most once a frame, so a burst
-of events never makes the pad fall behind the pen. The pad reads the drawing while you draw,
-ten times a second, and once more when the pen lifts. ``inside=True`` adds ``InsideView``
-under the pad: every layer's output for the drawing, updated with each reading.
+The canvas only shows the strokes, drawn at most once a frame, so a burst of events never
+makes the pad fall behind the pen. The pad reads the drawing ten times a second while you
+draw, and when the pen lifts (``DrawingReader``). ``inside=True`` adds ``InsideView``.
 """
 
 from __future__ import annotations
@@ -51,10 +49,8 @@ class DrawingPad:
 
     Args:
         model: a Keras model for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs; it
-            is checked when the pad is made (a clear ``ValueError`` otherwise) and called
-            directly, never through ``model.predict``: in NumPy from a snapshot of its
-            weights where it can (``DrawingReader``), renewed at each pen-down and before
-            each reading that is not made while the pen is down.
+            is checked when the pad is made (a clear ``ValueError`` otherwise) and read
+            by a ``DrawingReader``, never through ``model.predict``.
         pen_width: the pen's diameter in canvas pixels.
         name: the pad's name; a new pad replaces the live pad of the same name.
         inside: show ``InsideView`` under the pad: each layer's output for the drawing, and
@@ -79,7 +75,8 @@ class DrawingPad:
             old_pad.close()
         _live_pads[name] = self
         self.name = name
-        self.model = model  # also makes self.reader
+        self.model = model
+        self.reader = DrawingReader(model)
         self.strokes = Strokes(PAD_SIZE, pen_width)
         self.finger = DrawingFinger(PAD_SIZE)  # which listed touch draws (touch.py)
         self.prediction: Prediction | None = None
@@ -127,16 +124,6 @@ class DrawingPad:
         # Voila they leave it blank for good. The canvas paints itself when a view reports
         # ready (on_client_ready above), in every front end.
         self.view.show(None)
-
-    @property
-    def model(self):
-        """The network that reads the drawing; setting it makes a new ``DrawingReader``."""
-        return self._model
-
-    @model.setter
-    def model(self, model) -> None:
-        self._model = model
-        self.reader = DrawingReader(model)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -224,7 +211,9 @@ class DrawingPad:
         """Read the drawing with the model and show the result, or the error, in the panel."""
         self._last_read = time.perf_counter()
         try:
-            if not self.strokes.drawing:  # an answer, not a glimpse while drawing
+            if self.reader.model is not self.model:  # pad.model was set to another network
+                self.reader = DrawingReader(self.model)
+            elif not self.strokes.drawing:  # an answer, not a glimpse while drawing
                 self.reader.refresh()
             self.prediction = self.reader.read(self.strokes.image())
         except Exception as error:  # an event handler's error would show nowhere a learner looks
@@ -261,6 +250,6 @@ class DrawingPad:
         self.view.close()  # all it made, also what is not (or no longer) in the pad's tree
         if self.inside is not None:
             self.inside.close()
-        self.model = None
+        self.model = self.reader = None
         if _live_pads.get(self.name) is self:
             del _live_pads[self.name]
