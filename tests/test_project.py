@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 try:
@@ -47,6 +48,23 @@ def test_postbuild_is_executable_stops_on_error_and_installs_the_package():
     assert any(re.match(r"pip install .*-e \.", line) for line in lines)
     # A Binder learner starts with the data downloaded and the default model trained.
     assert "python -m mnist_lesson train" in lines
+
+
+@pytest.mark.parametrize("asked, canvas", [(None, "page"), ("ipycanvas", "ipycanvas")])
+def test_binders_start_script_draws_the_pads_ink_in_the_page_unless_asked_otherwise(asked, canvas):
+    start = REPO_ROOT / "start"
+    assert os.access(start, os.X_OK), "Binder runs start only if it is executable"
+    env = {key: value for key, value in os.environ.items() if key != "MNIST_LESSON_CANVAS"}
+    if asked:
+        env["MNIST_LESSON_CANVAS"] = asked
+    command = [
+        str(start),
+        sys.executable,
+        "-c",
+        "import os; print(os.environ['MNIST_LESSON_CANVAS'])",
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == canvas  # and it ran the command it was given
 
 
 def test_readme_has_exactly_two_commands_and_ci_runs_the_test_one():
