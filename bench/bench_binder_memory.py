@@ -254,38 +254,57 @@ def main() -> None:
         print(f"\nthe series: {out} (print it again with --report {out})")
 
 
+def alone(processes: dict) -> float:
+    """Estimate what the processes hold by themselves: their own pages (USS) plus the largest
+    process's shared pages once (the kernels share TensorFlow's libraries). PSS also shares
+    pages out to other programs that map the same files (other people's kernels here), which
+    on Binder would not be there; RSS counts every shared page once per process."""
+    own = sum(p["uss"] for p in processes.values())
+    return own + max((p["rss"] - p["uss"] for p in processes.values()), default=0)
+
+
+def totals(samples: list[dict], skip: str | None = None) -> dict[str, float]:
+    """Return the peak PSS, alone and RSS totals over ``samples``, leaving out ``skip``."""
+    peaks = {"pss": 0.0, "alone": 0.0, "rss": 0.0}
+    for sample in samples:
+        processes = {n: p for n, p in sample["processes"].items() if not skip or skip not in n}
+        peaks["pss"] = max(peaks["pss"], sum(p["pss"] for p in processes.values()))
+        peaks["rss"] = max(peaks["rss"], sum(p["rss"] for p in processes.values()))
+        peaks["alone"] = max(peaks["alone"], alone(processes))
+    return peaks
+
+
 def report(samples: list[dict], timings: dict, args) -> None:
-    """Print the peaks and ratios; write the series to artifacts/."""
+    """Print the peaks and the ratios against the target and the kill line."""
     mb = 1e6
-    peak_pss = max(samples, key=lambda s: s["pss"])
-    peak_rss = max(samples, key=lambda s: s["rss"])
     print()
     print(
         f"{len(samples)} samples every {args.interval} s; lesson run times: "
         + ", ".join(f"{Path(path).stem} {seconds:.0f} s" for path, seconds in timings.items())
     )
     print("Chromium is not counted (it runs on the learner's machine).")
+    lesson_6 = [s for s in samples if any("06_" in path for path in s["running"])]
+    rows = [
+        ("peak, both lessons open", totals(samples)),
+        ("peak while 06 ran, without 04's kernel", totals(lesson_6, skip="kernel 04_")),
+        ("at the end, both kernels idle", totals(samples[-1:])),
+    ]
     print()
-    print(f"{'the server and its kernels':32} {'PSS':>8} {'RSS':>8}")
-    print(f"{'peak total (MB)':32} {peak_pss['pss'] / mb:8.0f} {peak_rss['rss'] / mb:8.0f}")
-    print(
-        f"{'  / 1.5 GB target':32} {peak_pss['pss'] / TARGET_BYTES:8.2f} "
-        f"{peak_rss['rss'] / TARGET_BYTES:8.2f}"
-    )
-    print(
-        f"{'  / 2 GB kill line':32} {peak_pss['pss'] / KILL_BYTES:8.2f} "
-        f"{peak_rss['rss'] / KILL_BYTES:8.2f}"
-    )
-    last = samples[-1]
-    print(f"{'at the end, both idle (MB)':32} {last['pss'] / mb:8.0f} {last['rss'] / mb:8.0f}")
+    print(f"{'server + kernels (MB)':40} {'PSS':>7} {'alone':>7} {'RSS':>7}")
+    for label, peaks in rows:
+        print(f"{label:40} " + " ".join(f"{peaks[k] / mb:7.0f}" for k in ("pss", "alone", "rss")))
+        for name, line in (("1.5 GB target", TARGET_BYTES), ("2 GB kill line", KILL_BYTES)):
+            ratios = " ".join(f"{peaks[k] / line:7.2f}" for k in ("pss", "alone", "rss"))
+            print(f"{'  / ' + name:40} {ratios}")
+    print("(alone: each process's own pages plus the largest one's shared pages, once)")
     print()
-    print(f"{'process: peak (MB)':40} {'PSS':>8} {'RSS':>8} {'USS':>8}")
+    print(f"{'process: peak (MB)':40} {'PSS':>7} {'USS':>7} {'RSS':>7}")
     names = sorted({name for s in samples for name in s["processes"]})
     for name in names:
         seen = [s["processes"][name] for s in samples if name in s["processes"]]
         print(
-            f"{name:40} {max(p['pss'] for p in seen) / mb:8.0f} "
-            f"{max(p['rss'] for p in seen) / mb:8.0f} {max(p['uss'] for p in seen) / mb:8.0f}"
+            f"{name:40} {max(p['pss'] for p in seen) / mb:7.0f} "
+            f"{max(p['uss'] for p in seen) / mb:7.0f} {max(p['rss'] for p in seen) / mb:7.0f}"
         )
     print()
     print("high points: the highest PSS total while each cell ran")
@@ -298,8 +317,9 @@ def report(samples: list[dict], timings: dict, args) -> None:
         )
         lines = " | ".join(c["line"][:60] for c in point["running"].values())
         print(
-            f"  {point['t'] - start:6.0f} s  PSS {point['pss'] / mb:5.0f} MB  RSS "
-            f"{point['rss'] / mb:5.0f} MB  {point['cell']:22} [{per}]  {lines}"
+            f"  {point['t'] - start:6.0f} s  PSS {point['pss'] / mb:5.0f}  alone "
+            f"{alone(point['processes']) / mb:5.0f}  RSS {point['rss'] / mb:5.0f} MB  "
+            f"{point['cell']:22} [{per}]  {lines}"
         )
 
 
