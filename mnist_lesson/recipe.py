@@ -12,8 +12,6 @@ model, so the saved network is still the lesson's layers.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -187,41 +185,6 @@ def training_dataset(
     return tf.data.Dataset.zip(*parts).map(augment_batch, num_parallel_calls=tf.data.AUTOTUNE)
 
 
-@functools.cache
-def _malloc_trim():
-    """Return glibc's ``malloc_trim``, or None where the C library is not glibc."""
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # macOS, Windows, musl
-        return None
-
-
-def release_free_memory() -> bool:
-    """Hand the pages the C heap holds free back to the system (glibc); return whether it could.
-
-    Every epoch ``tf.data`` fills its shuffle buffer of all the training digits anew from its
-    worker threads, and glibc keeps what the last epoch freed in those threads' arenas: without
-    this a kernel training on 55,000 digits grew by about 60 MB an epoch (docs/benchmarks.md,
-    "Binder's memory"). It takes milliseconds and changes no result.
-    """
-    trim = _malloc_trim()
-    if trim is None:
-        return False
-    trim(0)
-    return True
-
-
-def _release_memory_each_epoch() -> keras.callbacks.Callback:
-    """Return a Keras callback calling ``release_free_memory`` at the end of every epoch."""
-    import keras
-
-    class ReleaseFreeMemory(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            release_free_memory()
-
-    return ReleaseFreeMemory()
-
-
 def train_model(
     data: MnistData,
     config: TrainConfig | None = None,
@@ -243,6 +206,7 @@ def train_model(
     """
     import keras
 
+    from mnist_lesson.memory import release_memory_each_epoch
     from mnist_lesson.model import build_model, compile_model
 
     config = TrainConfig() if config is None else config
@@ -262,7 +226,7 @@ def train_model(
         train,
         epochs=config.epochs,
         validation_data=data.dataset("test", 512) if validate else None,
-        callbacks=[*callbacks, _release_memory_each_epoch()],
+        callbacks=[*callbacks, release_memory_each_epoch()],
         shuffle=False,  # the dataset reshuffles itself every epoch
         verbose=verbose,
     )
