@@ -28,13 +28,19 @@ _NEEDS = (
 )
 
 
-def as_float_images(images: np.ndarray) -> np.ndarray:
-    """Return digits as float32 ``[N, 28, 28, 1]`` in 0–1 (uint8 0–255 is scaled)."""
+def digit_batch(images: np.ndarray) -> np.ndarray:
+    """Return digits as ``[N, 28, 28, 1]`` (a view, the dtype kept), or raise ``ValueError``."""
     images = np.asarray(images)
     if images.ndim == 3:
         images = images[..., np.newaxis]
     if images.ndim != 4 or images.shape[1:] != DIGIT_SHAPE:
         raise ValueError(f"images must be (N, 28, 28) or (N, 28, 28, 1); got {images.shape}.")
+    return images
+
+
+def as_float_images(images: np.ndarray) -> np.ndarray:
+    """Return digits as float32 ``[N, 28, 28, 1]`` in 0–1 (uint8 0–255 is scaled)."""
+    images = digit_batch(images)
     if images.dtype == np.uint8:
         return images.astype(np.float32) / 255.0
     return images.astype(np.float32)
@@ -73,10 +79,12 @@ def predict_probabilities(
     """
     images = np.asarray(images)
     one = images.shape in ((IMAGE_SIZE, IMAGE_SIZE), DIGIT_SHAPE)
-    images = as_float_images(images[np.newaxis] if one else images)
+    images = digit_batch(images[np.newaxis] if one else images)
     call = _caller(model)
+    # Each batch becomes float32 on its own: converting all at once would hold a float copy
+    # of every digit (31 MB for the 10,000 test digits) besides the caller's.
     batches = [
-        np.asarray(call(images[start : start + batch_size]), dtype=np.float32)
+        np.asarray(call(as_float_images(images[start : start + batch_size])), dtype=np.float32)
         for start in range(0, len(images), batch_size)
     ]
     probabilities = np.concatenate(batches) if batches else np.zeros((0, NUM_CLASSES), np.float32)

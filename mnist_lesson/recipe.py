@@ -206,6 +206,7 @@ def train_model(
     """
     import keras
 
+    from mnist_lesson.memory import release_memory_each_epoch
     from mnist_lesson.model import build_model, compile_model
 
     config = TrainConfig() if config is None else config
@@ -225,7 +226,7 @@ def train_model(
         train,
         epochs=config.epochs,
         validation_data=data.dataset("test", 512) if validate else None,
-        callbacks=list(callbacks),
+        callbacks=[*callbacks, release_memory_each_epoch()],
         shuffle=False,  # the dataset reshuffles itself every epoch
         verbose=verbose,
     )

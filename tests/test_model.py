@@ -91,3 +91,26 @@ def test_ten_epochs_on_the_real_sample_reach_95_percent(sample_data):
     model.fit(sample_data.dataset("train", batch_size=64), epochs=10, verbose=0, shuffle=False)
     _, accuracy = model.evaluate(sample_data.dataset("test", batch_size=512), verbose=0)
     assert accuracy >= PLAIN_TEN_EPOCH_FLOOR, f"test accuracy {accuracy:.4f} after 10 epochs"
+
+
+def test_predict_probabilities_makes_floats_one_batch_at_a_time():
+    """Reading many uint8 digits never holds a float32 copy of them all (Binder's memory)."""
+    import tracemalloc
+
+    from mnist_lesson.predict import as_float_images, predict_probabilities
+
+    model = build_model(seed=0)
+    digits = np.random.default_rng(0).integers(0, 256, (4096, 28, 28), dtype=np.uint8)
+    predict_probabilities(model, digits[:2])  # trace the network outside the measurement
+    tracemalloc.start()
+    try:
+        probabilities = predict_probabilities(model, digits, batch_size=256)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    all_floats = digits.size * 4  # 12.8 MB: what converting them all at once would hold
+    assert peak < all_floats / 4
+    expected = np.asarray(model(as_float_images(digits), training=False))
+    np.testing.assert_allclose(probabilities, expected, atol=1e-6)
+    with pytest.raises(ValueError, match=r"got \(4096, 28\)"):
+        predict_probabilities(model, digits[:, :, 0])

@@ -163,6 +163,27 @@ def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data
     assert history.history["val_accuracy"][0] > 0.5
 
 
+def test_train_model_gives_free_memory_back_after_every_epoch(sample_data, monkeypatch):
+    import mnist_lesson.memory
+    from mnist_lesson.data.mnist import MnistData
+    from mnist_lesson.recipe import train_model
+
+    calls = []
+    monkeypatch.setattr(mnist_lesson.memory, "release_free_memory", lambda: calls.append(1))
+    subset = MnistData(seed=0)
+    subset.train_images, subset.train_labels = sample_data.split("train")
+    subset.train_images, subset.train_labels = subset.train_images[:512], subset.train_labels[:512]
+    train_model(subset, TrainConfig(epochs=2, batch_size=256), validate=False)
+    assert len(calls) == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="glibc's malloc_trim is Linux's")
+def test_release_free_memory_runs_on_linux():
+    from mnist_lesson.memory import release_free_memory
+
+    assert release_free_memory() is True
+
+
 def test_train_model_needs_loaded_data():
     from mnist_lesson.data.mnist import MnistData
     from mnist_lesson.recipe import train_model
