@@ -163,6 +163,11 @@ def _conv(x, weights, strides, padding, dilation) -> np.ndarray:
 
 
 def _pool(x, how, size, strides, padding) -> np.ndarray:
+    n, height, width, channels = x.shape
+    if tuple(size) == tuple(strides) and height % size[0] == 0 and width % size[1] == 0:
+        # Windows side by side, as the lesson's 2 × 2 pools: a reshape, no window views.
+        tiles = x.reshape(n, height // size[0], size[0], width // size[1], size[1], channels)
+        return tiles.max(axis=(2, 4)) if how == "max" else tiles.mean(axis=(2, 4))
     if how == "max":
         return _windows(x, tuple(size), strides, padding, -np.inf).max(axis=(-2, -1))
     total = _windows(x, tuple(size), strides, padding, 0.0).sum(axis=(-2, -1))
