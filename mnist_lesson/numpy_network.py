@@ -12,9 +12,9 @@ a millisecond, every time.
 
 Reading the weights out of Keras costs as much as a call of the model, so the network works
 from a snapshot of them, taken when it is made and again at each ``refresh()``; whoever uses
-it says when the weights may have changed (the pad refreshes at each pen-down and before each
-final reading). It knows a ``keras.Sequential`` of Conv2D (channels last, ungrouped, any
-stride, padding or dilation), MaxPooling2D and AveragePooling2D, Flatten, Dropout and Dense
+it says when the weights may have changed (the pad refreshes at each pen-down, Clear and
+Undo). It knows a ``keras.Sequential`` of Conv2D (channels last, ungrouped, any stride,
+padding or dilation), MaxPooling2D and AveragePooling2D, Flatten, Dropout and Dense
 layers with the linear, ReLU, sigmoid, tanh or softmax activation in float32, which is the
 lesson's network and every variant its exercises build; for anything else ``of`` returns
 None and the caller asks the model itself.
@@ -28,6 +28,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 _POOLS = {"MaxPooling2D": "max", "AveragePooling2D": "average"}
+_PADDINGS = ("valid", "same")
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
@@ -126,9 +127,6 @@ def _dense(x: np.ndarray, weights: list[np.ndarray]) -> np.ndarray:
     kernel, *bias = weights
     x = x @ kernel
     return x + bias[0] if bias else x
-
-
-_PADDINGS = ("valid", "same")
 
 
 def _pad_same(x: np.ndarray, reach: tuple, strides: tuple, value: float) -> np.ndarray:

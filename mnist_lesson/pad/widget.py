@@ -207,13 +207,16 @@ class DrawingPad:
         self.canvas.paint(self.strokes)
         self._pending.clear()
 
-    def _read(self) -> None:
-        """Read the drawing with the model and show the result, or the error, in the panel."""
+    def _read(self, fresh: bool = False) -> None:
+        """Read the drawing with the model and show the result, or the error, in the panel.
+
+        ``fresh`` reads the network's weights again first (pen-down does so for a stroke).
+        """
         self._last_read = time.perf_counter()
         try:
             if self.reader.model is not self.model:  # pad.model was set to another network
                 self.reader = DrawingReader(self.model)
-            elif not self.strokes.drawing:  # an answer, not a glimpse while drawing
+            elif fresh:  # no pen-down since the network may have trained: read its weights
                 self.reader.refresh()
             self.prediction = self.reader.read(self.strokes.image())
         except Exception as error:  # an event handler's error would show nowhere a learner looks
@@ -230,13 +233,13 @@ class DrawingPad:
         """Erase every stroke and show the hint to draw."""
         self.strokes.clear()
         self._redraw()
-        self._read()
+        self._read(fresh=True)
 
     def undo(self, *_) -> None:
         """Remove the last stroke and read what is left."""
         if self.strokes.undo():
             self._redraw()
-            self._read()
+            self._read(fresh=True)
 
     def close(self) -> None:
         """Detach the handlers, close the widgets and drop the model; the pad stops working."""
