@@ -72,7 +72,9 @@ def conv_filters(model: keras.Model) -> np.ndarray:
     return np.moveaxis(kernel[:, :, 0, :], -1, 0)
 
 
-def layer_outputs(model: keras.Model, digit: np.ndarray, values: list | None = None) -> list:
+def layer_outputs(
+    model: keras.Model, digit: np.ndarray, values: list | None = None
+) -> list[LayerOutput]:
     """Return each layer's ``LayerOutput`` for one digit, in order, from one traced call.
 
     Args:

@@ -7,7 +7,7 @@
 - ``page_canvas``: ``PageCanvas``, an anywidget canvas whose page draws the ink (Colab).
 - ``canvas_choice``: ``make_canvas``: which of the two the pad uses (``MNIST_LESSON_CANVAS``).
 - ``strokes``: ``Strokes``, the pen's strokes as data (no widgets).
-- ``reading``: ``Prediction`` and ``read_drawing``: a drawing read by the network.
+- ``reading``: ``Prediction`` and ``DrawingReader``: a drawing read by the network.
 - ``preprocess``: ``to_mnist`` and ``render_strokes``: pure NumPy / Pillow / SciPy.
 - ``prediction_view``: the widgets that show a reading.
 - ``inside``: ``InsideView``, every layer's output for the drawing and one pixel's sum;

@@ -122,9 +122,7 @@ class InsideView:
         if self.shown and np.array_equal(digit, self.digit):
             return  # the pen-up reading of what was read while drawing: nothing new to show
         self.digit, self.shown = digit, True
-        self.outputs = layer_outputs(
-            self.model, self.digit, None if digit is None else layer_values
-        )
+        self.outputs = layer_outputs(self.model, self.digit, layer_values)
         self._put(self.rows[0][1], enlarge(gray(self.digit, 1), 3))
         for index, (output, (caption, picture)) in enumerate(
             zip(self.outputs, self.rows[1:], strict=True)

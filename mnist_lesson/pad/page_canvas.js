@@ -5,8 +5,9 @@
 //   {event: "client_ready"}
 // in canvas pixels. Moves are sent at most once a frame, as {event: "batch", events: […]}
 // holding every move in order; any other event first sends the moves before it.
-// The kernel sends {command: "paint", strokes: [[[x, y], …], …], pen_width} to show the whole
-// drawing afresh (after Undo, Clear, or for a new view), and {command: "clear"}.
+// The kernel sends {command: "paint", strokes: [[[x, y], …], …]} to show the whole drawing
+// afresh (after Undo, Clear, or for a new view), and {command: "clear"}; the pen's width is
+// the widget's pen_width.
 
 const INK = "white";
 const PAPER = "black";

@@ -1,11 +1,11 @@
 """The network's reading of a drawing: pad pixels into a ``Prediction``.
 
-``read_drawing(model, image)`` prepares the drawing with ``to_mnist`` and asks the network
-with ``predict_probabilities``, the one way the lesson asks it. The pad, which reads ten
-times a second while the pen moves, uses a ``DrawingReader``: the same reading, done in NumPy
-from a snapshot of the weights where ``NumpyNetwork`` knows the network's layers (about 1 ms,
-where a call of the model 100 ms after the last costs about 3 ms), and with every layer's
-output kept for the view inside the network.
+A ``DrawingReader`` prepares the drawing with ``to_mnist`` and reads it. The pad reads ten
+times a second while the pen moves, so where ``NumpyNetwork`` knows the network's layers it
+reads in NumPy from a snapshot of the weights (about 1 ms, where a call of the model 100 ms
+after the last costs about 3 ms), keeping every layer's output for the view inside the
+network; any other network is asked with ``predict_probabilities``, the one way the rest of
+the lesson asks a network.
 """
 
 from __future__ import annotations
@@ -37,20 +37,6 @@ class Prediction:
         return float(self.probabilities[self.digit])
 
 
-def read_drawing(model: keras.Model, image: np.ndarray) -> Prediction | None:
-    """Prepare a canvas image with ``to_mnist`` and read it; None for an empty canvas.
-
-    Args:
-        model: a network for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs.
-        image: the canvas pixels, white ink on black (see ``to_mnist``).
-    """
-    digit_image = to_mnist(image)
-    if digit_image is None:
-        return None
-    probabilities = predict_probabilities(model, digit_image)
-    return Prediction(int(probabilities.argmax()), probabilities, digit_image)
-
-
 class DrawingReader:
     """Reads drawings with one network, fast enough to read while the pen moves.
 
@@ -75,7 +61,11 @@ class DrawingReader:
             self.network.refresh()
 
     def read(self, image: np.ndarray) -> Prediction | None:
-        """Prepare a canvas image with ``to_mnist`` and read it; None for an empty canvas."""
+        """Prepare a canvas image with ``to_mnist`` and read it; None for an empty canvas.
+
+        Args:
+            image: the canvas pixels, white ink on black (see ``to_mnist``).
+        """
         self.layer_values = None
         digit_image = to_mnist(image)
         if digit_image is None:
