@@ -927,6 +927,15 @@ def page_canvas_lab(tmp_path_factory, quick_model):
         yield server
 
 
+def page_canvas_in(pad, timeout_ms: int = 30_000):
+    """Return the page canvas's own ``<canvas>`` in ``pad`` (a locator), once its paper shows."""
+    canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
+    canvas.wait_for(timeout=timeout_ms)
+    canvas.scroll_into_view_if_needed()
+    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+    return canvas
+
+
 def test_the_page_canvas_draws_reads_clears_undoes_and_survives_a_reload(page_canvas_lab, page):
     notebook = "page_pad.ipynb"
     run_all_without_errors(page, page_canvas_lab, notebook)
@@ -937,11 +946,9 @@ def test_the_page_canvas_draws_reads_clears_undoes_and_survives_a_reload(page_ca
         "your browser draws the ink, and the pad reads your digits just the same."
     ]
     pad = page.locator(".mnist-pad").first
-    canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")  # the page's <canvas>
-    canvas.wait_for(timeout=30_000)
+    canvas = page_canvas_in(pad)
     box = canvas.bounding_box()
     assert (round(box["width"]), round(box["height"])) == (280, 280)
-    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
     hint = reading(pad)
     assert hint.startswith("Draw a digit")
 
@@ -973,11 +980,8 @@ def test_the_page_canvas_draws_reads_clears_undoes_and_survives_a_reload(page_ca
     save_notebook(page, notebook)
     reload_notebook(page, notebook)
     pad = page.locator(".mnist-pad:visible").first
-    canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
-    canvas.wait_for(timeout=30_000)
-    canvas.scroll_into_view_if_needed()
+    canvas = page_canvas_in(pad)
     wait_pixel(canvas, 80, 140, [255, 255, 255, 255])  # the 0 drawn before the reload
-    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
     clear(pad)
     wait_pixel(canvas, 80, 140, [0, 0, 0, 255])
     one = draw_and_read_on(pad, canvas, ONE)
@@ -1007,10 +1011,7 @@ def test_a_finger_draws_on_the_page_canvas(page_canvas_lab, browser):
             run_all_cells(page, notebook)
             wait_all_cells_ran(page, notebook)
         pad = page.locator(".mnist-pad:visible").first
-        canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
-        canvas.wait_for(timeout=30_000)
-        canvas.scroll_into_view_if_needed()
-        wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+        canvas = page_canvas_in(pad)
         clear(pad)
         wait_pixel(canvas, 140, 140, [0, 0, 0, 255])
         box = canvas.bounding_box()
@@ -1050,9 +1051,7 @@ def test_the_page_canvas_draws_and_reads_in_notebook7_and_voila(page_canvas_lab,
     wait_all_cells_ran(page, notebook)
     assert error_outputs(page, notebook) == []
     pad = page.locator(".mnist-pad").first
-    canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
-    canvas.wait_for(timeout=30_000)
-    wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+    canvas = page_canvas_in(pad)
     clear(pad)
     one = draw_and_read_on(pad, canvas, ONE)
     assert one.split()[0] == "1", one
@@ -1063,9 +1062,7 @@ def test_the_page_canvas_draws_and_reads_in_notebook7_and_voila(page_canvas_lab,
     with voila(page_canvas_lab.root / notebook, env=page_canvas_env(), workdir=workdir) as app:
         page.goto(f"{app.url}/?token={app.token}", timeout=180_000)
         pad = page.locator(".mnist-pad").first
-        canvas = pad.locator(".mnist-pad-canvas canvas.mnist-page-canvas")
-        canvas.wait_for(timeout=180_000)
-        wait_pixel(canvas, 20, 20, [0, 0, 0, 255])
+        canvas = page_canvas_in(pad, timeout_ms=180_000)
         assert "uses its own page canvas" in page.locator("body").inner_text()
         zero = draw_and_read_on(pad, canvas, ZERO, steps=1)
         assert zero.split()[0] == "0", zero
