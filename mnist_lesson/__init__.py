@@ -47,6 +47,7 @@ PUBLIC_NAMES: dict[str, str] = {
     "find_pen_digits": "data.pen_digits",
     "read_pen_digits": "data.pen_digits",
     "pen_digit_to_mnist": "pen_replay",
+    "pen_digit_inputs": "pen_replay",
     # The network, its training, and the saved networks.
     "build_model": "model",
     "compile_model": "model",
@@ -75,6 +76,7 @@ PUBLIC_NAMES: dict[str, str] = {
     "DrawingPad": "pad.widget",
     "InsideView": "pad.inside",
     "to_mnist": "pad.preprocess",
+    "strokes_to_mnist": "pad.preprocess",
     "shrink_whole_canvas": "pad.preprocess",
     "render_strokes": "pad.preprocess",
     "save_pen_writer_drawings": "pen_replay",

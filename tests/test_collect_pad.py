@@ -10,7 +10,7 @@ import pytest
 from mnist_lesson.data.sprite import IMAGES_FILE, read_sprite
 from mnist_lesson.pad.collect import CollectPad
 from mnist_lesson.pad.drawings import STROKES_FILE, read_drawings
-from mnist_lesson.pad.preprocess import render_strokes, to_mnist
+from mnist_lesson.pad.preprocess import strokes_to_mnist
 from tests.conftest import REPO_ROOT
 from tests.test_pad import BAR, ONE, mouse_stroke, still_open, widgets_made
 
@@ -24,7 +24,7 @@ def draw(pad: CollectPad, strokes) -> None:
 
 def reference_image(strokes) -> np.ndarray:
     """What the pad feeds the network, made here from the strokes with NumPy and Pillow."""
-    return np.round(to_mnist(render_strokes(strokes)) * 255).astype(np.uint8)
+    return np.round(strokes_to_mnist(strokes) * 255).astype(np.uint8)
 
 
 @pytest.fixture

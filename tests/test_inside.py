@@ -20,7 +20,7 @@ from mnist_lesson.model_insides import conv_sum, layer_outputs, pool_window
 from mnist_lesson.pad import widget as pad_widget
 from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import DRAWING
-from mnist_lesson.pad.preprocess import to_mnist
+from mnist_lesson.pad.preprocess import strokes_to_mnist
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_pad import ONE, mouse_stroke, send, still_open, widgets_made
 
@@ -214,7 +214,7 @@ def test_a_pen_resting_mid_stroke_gets_its_last_ink_read(quick_model):
                 send(pad, "mouse_move", point)
             await asyncio.sleep(2 * pad_widget.READ_SECONDS)
             assert pad.strokes.drawing  # the pen is still down
-            return first, pad.prediction.image, to_mnist(pad.strokes.image())
+            return first, pad.prediction.image, strokes_to_mnist(pad.strokes.strokes)
         finally:
             pad.close()
 

@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from mnist_lesson.pad import widget as pad_widget
 from mnist_lesson.pad.prediction_view import BAR_STEPS, HINT, PredictionView, png_bytes
-from mnist_lesson.pad.preprocess import PEN_WIDTH, render_strokes, to_mnist
+from mnist_lesson.pad.preprocess import MODEL_SIDE, PEN_WIDTH, render_strokes, to_mnist
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_preprocess import reference_strokes
 
@@ -116,9 +116,13 @@ def test_a_mouse_stroke_is_recorded_rasterised_and_read(pad, quick_model):
     assert pad.view.bars[1].bar_style == "success"
     assert "<b" in pad.view.headline.value and ">1</b>" in pad.view.headline.value
     assert f"{prediction.confidence:.0%}" in pad.view.headline.value
-    # The image shown is the model's input, and matches preprocessing the reference drawing.
+    # The image shown is the model's input: the stroke drawn again 85 px tall, then to_mnist,
+    # as the NumPy reference drawing of it that tall makes it (ONE: 200 px, at x = 140).
     assert pad.view.seen.value == png_bytes(prediction.image)
-    expected = to_mnist(reference.astype(np.uint8) * 255)
+    scale = MODEL_SIDE / 200
+    again = [[(7.0, 7.0 + (y - 40.0) * scale) for _, y in ONE]]
+    reference_again = reference_strokes(again, size=MODEL_SIDE + 14, pen_width=PEN_WIDTH)
+    expected = to_mnist(reference_again.astype(np.uint8) * 255)
     assert np.abs(prediction.image - expected).mean() < 0.02
 
 

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from mnist_lesson.pad.preprocess import ink_fraction, render_strokes, shrink_whole_canvas, to_mnist
+from mnist_lesson.pad.preprocess import (
+    MODEL_SIDE,
+    ink_fraction,
+    render_strokes,
+    shrink_whole_canvas,
+    strokes_to_mnist,
+    to_mnist,
+)
 from mnist_lesson.pad.strokes import Strokes
 
 
@@ -84,6 +91,32 @@ def test_a_small_digit_in_a_corner_reads_like_a_big_one_in_the_middle():
     assert difference < np.abs(big_digit - np.roll(big_digit, 1, axis=0)).mean()
     assert difference < 0.5 * np.abs(big_digit - one).mean()
     assert np.corrcoef(big_digit.ravel(), small_digit.ravel())[0, 1] > 0.8
+
+
+@pytest.mark.parametrize("scale, corner", [(0.3, (5, 190)), (1.4, (-20, 10)), (0.05, (100, 100))])
+def test_the_pad_feeds_the_network_the_same_digit_at_any_size_and_place(scale, corner):
+    drawn = [[(corner[0] + x * scale, corner[1] + y * scale) for x, y in s] for s in SEVEN]
+    np.testing.assert_allclose(strokes_to_mnist(drawn), strokes_to_mnist(SEVEN), atol=1e-5)
+
+
+def test_the_pad_draws_the_digit_again_85_px_tall_with_its_pen():
+    # SEVEN is 180 px tall: scaled by 85 / 180 about its top-left corner (60, 50), 7 px in.
+    scale, margin = MODEL_SIDE / 180, 12 / 2 + 1
+    again = [[((x - 60) * scale + margin, (y - 50) * scale + margin) for x, y in s] for s in SEVEN]
+    expected = to_mnist(render_strokes(again, size=MODEL_SIDE + 14, pen_width=12))
+    np.testing.assert_array_equal(strokes_to_mnist(SEVEN), expected)
+    # As drawn, the 12 px pen on a 180 px seven is thinner, relative to the digit: less ink.
+    assert to_mnist(render_strokes(SEVEN)).sum() < 0.8 * expected.sum()
+    thick = strokes_to_mnist(SEVEN, pen_width=24)
+    assert thick.sum() > 1.3 * expected.sum()
+
+
+def test_strokes_to_mnist_of_nothing_is_none_and_a_dot_is_a_blob():
+    assert strokes_to_mnist([]) is None and strokes_to_mnist([[]]) is None
+    dot = strokes_to_mnist([[(3, 3)]])
+    assert bounding_box(dot) == (20, 20)
+    with pytest.raises(ValueError, match="pen_width"):
+        strokes_to_mnist(SEVEN, pen_width=0)
 
 
 def test_rgba_and_grayscale_agree_and_empty_is_none():

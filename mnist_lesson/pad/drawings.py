@@ -5,9 +5,10 @@
 
 ``strokes.json`` is the record: each prompt answered, in order, with its digit and either its
 strokes or ``"skipped"``. The sprite holds the saved drawings as the pad fed them to the
-network (``to_mnist``). Every file is written under a temporary name and moved into place, so
-a crash leaves the old or the new file, never half of one; the sprite is written first and
-the record last, and a sprite that does not match the record is rebuilt from the strokes.
+network (``strokes_to_mnist``). Every file is written under a temporary name and moved into
+place, so a crash leaves the old or the new file, never half of one; the sprite is written
+first and the record last, and a sprite that does not match the record is rebuilt from the
+strokes.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from mnist_lesson.data.sprite import (
     read_sprite,
     write_sprite,
 )
-from mnist_lesson.pad.preprocess import PEN_WIDTH, Point, render_strokes, to_mnist
+from mnist_lesson.pad.preprocess import PEN_WIDTH, Point, strokes_to_mnist
 
 STROKES_FILE = "strokes.json"
 
@@ -56,7 +57,7 @@ class DrawingRecord:
 
 def drawing_image(strokes: list[list[Point]], pen_width: float = PEN_WIDTH) -> np.ndarray:
     """Return what the pad feeds the network for ``strokes``: uint8 28 × 28 (0 if empty)."""
-    image = to_mnist(render_strokes(strokes, pen_width=pen_width))
+    image = strokes_to_mnist(strokes, pen_width)
     if image is None:
         return np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.uint8)
     return np.round(image * 255).astype(np.uint8)

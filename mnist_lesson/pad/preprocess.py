@@ -7,6 +7,10 @@ centre. ``to_mnist`` does the same to a canvas image of any size::
     image = render_strokes(strokes)    # uint8 280 × 280, white ink on black
     digit = to_mnist(image)            # float32 28 × 28 in [0, 1], or None if nothing is drawn
 
+The pad feeds its network ``strokes_to_mnist(strokes)``: the strokes' points scaled first so
+the drawing is ``MODEL_SIDE`` px tall, then drawn and ``to_mnist``-ed, so that the pen's
+width, relative to the digit, is the same however big the learner draws.
+
 Everything here is pure NumPy / Pillow / SciPy: no widgets, no TensorFlow.
 """
 
@@ -26,6 +30,11 @@ PAD_SIZE = 280  # the drawing pad's side in pixels (10 × MNIST's 28)
 # matches MNIST for a digit drawn ~85 px tall and is thinner for bigger ones; bench/
 # bench_pad_accuracy.py found 10–16 px read best over drawings 70–250 px tall.
 PEN_WIDTH = 12
+# The drawing's longer side, px, when the pad draws it again for the network: where the 12 px
+# pen is as wide, relative to the digit, as MNIST's strokes. bench/bench_drawing_size.py: pen
+# digits drawn 70–250 px read within 0.5–1.0 points of each other from every size this way,
+# against 2.1–2.7 points apart drawn as they were (big drawings became thin grey lines).
+MODEL_SIDE = 85
 DIGIT_BOX = 20  # MNIST scales the ink's longer side to this many pixels
 MNIST_CENTRE = 14.0  # where MNIST's centres of mass sit (row and column index; measured)
 INK_THRESHOLD = 0.1  # ink fraction above which a pixel counts for the bounding box
@@ -109,6 +118,36 @@ def to_mnist(image: np.ndarray) -> np.ndarray | None:
     digit[top : top + height, left : left + width] = patch
     # MNIST's strokes reach full ink; a thin pen's strokes average to grey, so lift the peak.
     return digit / digit.max()
+
+
+def strokes_to_mnist(
+    strokes: Sequence[Sequence[Point]], pen_width: float = PEN_WIDTH
+) -> np.ndarray | None:
+    """Return what the pad feeds the network for ``strokes``: ``to_mnist`` at one drawing size.
+
+    The points are scaled (about the drawing's top-left corner) so that the drawing's longer
+    side is ``MODEL_SIDE`` px, drawn with the ``pen_width`` px pen on a canvas just big
+    enough, and ``to_mnist``-ed. So a digit reads the same drawn 70 px or 250 px tall, anywhere
+    on the pad; the canvas the learner sees keeps the strokes as drawn.
+
+    Args:
+        strokes: each stroke a sequence of ``(x, y)`` pad points.
+        pen_width: the pen's diameter in pixels, at the drawing size ``MODEL_SIDE``.
+
+    Returns:
+        float32 28 × 28 in [0, 1], or ``None`` when there are no points.
+    """
+    check_pen_width(pen_width)
+    kept = [stroke for stroke in strokes if len(stroke)]
+    if not kept:
+        return None
+    points = np.concatenate([np.asarray(stroke, np.float64).reshape(-1, 2) for stroke in kept])
+    low = points.min(axis=0)
+    scale = MODEL_SIDE / max(float((points.max(axis=0) - low).max()), 1.0)
+    margin = pen_width / 2 + 1
+    size = math.ceil(MODEL_SIDE + 2 * margin)
+    resized = [(np.asarray(stroke, np.float64) - low) * scale + margin for stroke in kept]
+    return to_mnist(render_strokes([stroke.tolist() for stroke in resized], size, pen_width))
 
 
 def shrink_whole_canvas(image: np.ndarray) -> np.ndarray:

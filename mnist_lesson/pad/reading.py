@@ -1,6 +1,7 @@
 """The network's reading of a drawing: pad pixels into a ``Prediction``.
 
-A ``DrawingReader`` prepares the drawing with ``to_mnist`` and reads it. The pad reads ten
+A ``DrawingReader`` prepares the drawing's strokes with ``strokes_to_mnist`` (the same input
+however big the learner draws) and reads it. The pad reads ten
 times a second while the pen moves, so where ``NumpyNetwork`` knows the network's layers it
 reads in NumPy from a snapshot of the weights (about 1 ms, where a call of the model 100 ms
 after the last costs about 3 ms), keeping every layer's output for the view inside the
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mnist_lesson.numpy_network import NumpyNetwork
-from mnist_lesson.pad.preprocess import to_mnist
+from mnist_lesson.pad.preprocess import PEN_WIDTH, Point, strokes_to_mnist
 from mnist_lesson.predict import predict_probabilities
 
 if TYPE_CHECKING:
@@ -60,14 +61,15 @@ class DrawingReader:
         if self.network is not None:
             self.network.refresh()
 
-    def read(self, image: np.ndarray) -> Prediction | None:
-        """Prepare a canvas image with ``to_mnist`` and read it; None for an empty canvas.
+    def read(self, strokes: list[list[Point]], pen_width: float = PEN_WIDTH) -> Prediction | None:
+        """Prepare strokes with ``strokes_to_mnist`` and read them; None for an empty drawing.
 
         Args:
-            image: the canvas pixels, white ink on black (see ``to_mnist``).
+            strokes: each stroke a list of ``(x, y)`` pad points.
+            pen_width: the pad's pen, in pixels.
         """
         self.layer_values = None
-        digit_image = to_mnist(image)
+        digit_image = strokes_to_mnist(strokes, pen_width)
         if digit_image is None:
             return None
         if self.network is None:
