@@ -204,13 +204,17 @@ def test_the_pad_reads_ten_times_a_second_while_the_pen_moves(quick_model, monke
 
 
 def test_a_pen_resting_mid_stroke_gets_its_last_ink_read(quick_model):
+    # An L: down, then right. (Any part of a straight bar, drawn again 85 px tall for the
+    # network, is the whole bar: the first reading and the last would be the same.)
+    ell = ONE + [(140.0 + 5 * step, 240.0) for step in range(1, 21)]
+
     async def draw() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         pad = DrawingPad(quick_model, name="resting")
         try:
-            send(pad, "mouse_down", ONE[0])
-            send(pad, "mouse_move", ONE[1])  # read at once (the first move)
+            send(pad, "mouse_down", ell[0])
+            send(pad, "mouse_move", ell[1])  # read at once (the first move)
             first = pad.prediction.image
-            for point in ONE[2:]:  # too soon to read: a reading waits for its time
+            for point in ell[2:]:  # too soon to read: a reading waits for its time
                 send(pad, "mouse_move", point)
             await asyncio.sleep(2 * pad_widget.READ_SECONDS)
             assert pad.strokes.drawing  # the pen is still down
@@ -218,9 +222,9 @@ def test_a_pen_resting_mid_stroke_gets_its_last_ink_read(quick_model):
         finally:
             pad.close()
 
-    first, later, whole_bar = asyncio.run(draw())
-    np.testing.assert_array_equal(later, whole_bar)  # read while the pen rested
-    assert not np.array_equal(first, whole_bar)
+    first, later, whole_ell = asyncio.run(draw())
+    np.testing.assert_array_equal(later, whole_ell)  # read while the pen rested
+    assert not np.array_equal(first, whole_ell)
 
 
 def test_a_pad_with_the_inside_view_replaced_or_closed_leaves_no_widget_open(quick_model):

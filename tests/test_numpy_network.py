@@ -12,6 +12,7 @@ import pytest
 from keras import layers
 
 from mnist_lesson.numpy_network import NumpyNetwork
+from mnist_lesson.pad.preprocess import strokes_to_mnist
 from mnist_lesson.pad.reading import DrawingReader
 from mnist_lesson.pad.widget import DrawingPad
 from mnist_lesson.predict import predict_probabilities
@@ -64,7 +65,7 @@ def test_a_network_it_does_not_know_is_read_by_the_model_itself(model, sample_da
     model = model()
     assert NumpyNetwork.of(model) is None
     reader = DrawingReader(model)
-    prediction = reader.read([[(140, 40), (140, 240)]])  # a 1
+    prediction = reader.read(strokes_to_mnist([[(140, 40), (140, 240)]]))  # a 1
     np.testing.assert_allclose(
         prediction.probabilities, predict_probabilities(model, prediction.image), atol=1e-6
     )

@@ -176,15 +176,22 @@ def test_ink_of_rgb_is_its_brightness():
     np.testing.assert_allclose(ink_fraction(rgb), [[1, 0], [0, 0]], atol=1e-6)
 
 
-def test_the_pads_kept_raster_is_render_strokes_through_any_edits():
-    # Strokes keeps its ended strokes rasterised and unpaints on undo; render_strokes draws
-    # every stroke afresh: after each edit both must give the very same pixels.
+def test_the_pads_kept_rasters_are_render_strokes_through_any_edits():
+    # Strokes keeps its ended strokes rasterised, for the canvas and for the network, and
+    # unpaints on undo; render_strokes and strokes_to_mnist draw every stroke afresh: after
+    # each edit both ways must give the very same pixels.
     rng = np.random.default_rng(0)
     strokes = Strokes(pen_width=12)
 
     def check() -> None:
         expected = render_strokes(strokes.strokes, strokes.size, strokes.pen_width)
         np.testing.assert_array_equal(strokes.image(), expected)
+        model_input = strokes.model_input()
+        if strokes.strokes:
+            expected = strokes_to_mnist(strokes.strokes, strokes.pen_width)
+            np.testing.assert_array_equal(model_input, expected)
+        else:
+            assert model_input is None
 
     for step in range(400):
         action = rng.choice(

@@ -1,12 +1,11 @@
-"""The network's reading of a drawing: pad pixels into a ``Prediction``.
+"""The network's reading of a drawing: the pad's 28 × 28 input into a ``Prediction``.
 
-A ``DrawingReader`` prepares the drawing's strokes with ``strokes_to_mnist`` (the same input
-however big the learner draws) and reads it. The pad reads ten
-times a second while the pen moves, so where ``NumpyNetwork`` knows the network's layers it
-reads in NumPy from a snapshot of the weights (about 1 ms, where a call of the model 100 ms
-after the last costs about 3 ms), keeping every layer's output for the view inside the
-network; any other network is asked with ``predict_probabilities``, the one way the rest of
-the lesson asks a network.
+A ``DrawingReader`` reads the pad's input for a drawing (``strokes_to_mnist``: the same input
+however big the learner draws). The pad reads ten times a second while the pen moves, so
+where ``NumpyNetwork`` knows the network's layers it reads in NumPy from a snapshot of the
+weights (about 1 ms, where a call of the model 100 ms after the last costs about 3 ms),
+keeping every layer's output for the view inside the network; any other network is asked
+with ``predict_probabilities``, the one way the rest of the lesson asks a network.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mnist_lesson.numpy_network import NumpyNetwork
-from mnist_lesson.pad.preprocess import PEN_WIDTH, Point, strokes_to_mnist
 from mnist_lesson.predict import predict_probabilities
 
 if TYPE_CHECKING:
@@ -61,15 +59,14 @@ class DrawingReader:
         if self.network is not None:
             self.network.refresh()
 
-    def read(self, strokes: list[list[Point]], pen_width: float = PEN_WIDTH) -> Prediction | None:
-        """Prepare strokes with ``strokes_to_mnist`` and read them; None for an empty drawing.
+    def read(self, digit_image: np.ndarray | None) -> Prediction | None:
+        """Read the pad's input for a drawing; None for an empty drawing.
 
         Args:
-            strokes: each stroke a list of ``(x, y)`` pad points.
-            pen_width: the pad's pen, in pixels.
+            digit_image: float32 28 × 28 in [0, 1], as ``strokes_to_mnist`` (or the pad's
+                ``strokes.model_input()``) makes it; None when nothing is drawn.
         """
         self.layer_values = None
-        digit_image = strokes_to_mnist(strokes, pen_width)
         if digit_image is None:
             return None
         if self.network is None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH, Point, check_pen_width, draw_stroke
+from mnist_lesson.pad.preprocess import (
+    MODEL_SIDE,
+    PAD_SIZE,
+    PEN_WIDTH,
+    Point,
+    check_pen_width,
+    draw_stroke,
+    to_mnist,
+)
 
 
 class _FirstInked(NamedTuple):
@@ -17,14 +26,69 @@ class _FirstInked(NamedTuple):
     bits: np.ndarray  # np.packbits of the box's mask, row by row
 
 
+class _Raster:
+    """Strokes drawn once each, in order, onto one image; the last one can be unpainted.
+
+    ``place`` is ``(left, top, scale, margin)``: the point ``(x, y)`` is drawn at
+    ``((x - left) * scale + margin, (y - top) * scale + margin)``.
+    """
+
+    def __init__(self, size: int, pen_width: float, place: tuple = (0.0, 0.0, 1.0, 0.0)):
+        self.image = Image.new("L", (size, size), 0)
+        self.pen_width = pen_width
+        self.place = place
+        self.inked: list[_FirstInked | None] = []  # one per stroke drawn
+        self.boxes: list[tuple[float, float, float, float]] = []  # its points' box, as given
+
+    def placed(self, stroke: list[Point]) -> list[Point]:
+        """Return ``stroke``'s points where this raster draws them."""
+        if self.place == (0.0, 0.0, 1.0, 0.0):
+            return stroke
+        left, top, scale, margin = self.place
+        return [((x - left) * scale + margin, (y - top) * scale + margin) for x, y in stroke]
+
+    def draw(self, stroke: list[Point]) -> None:
+        """Draw ``stroke``, keeping the pixels it was the first to ink and its box."""
+        before = np.array(self.image)
+        draw_stroke(ImageDraw.Draw(self.image), self.placed(stroke), self.pen_width)
+        new = np.asarray(self.image) != before  # ink is only ever added
+        self.boxes.append(_box(stroke))
+        rows, cols = np.flatnonzero(new.any(axis=1)), np.flatnonzero(new.any(axis=0))
+        if rows.size == 0:
+            self.inked.append(None)
+            return
+        top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        box = (int(left), int(top), int(right), int(bottom))
+        self.inked.append(_FirstInked(box, np.packbits(new[top:bottom, left:right])))
+
+    def unpaint_last(self) -> None:
+        """Take the last stroke drawn off: unpaint the pixels it was the first to ink."""
+        self.boxes.pop()
+        inked = self.inked.pop()
+        if inked is not None:
+            left, top, right, bottom = inked.box
+            mask = np.unpackbits(inked.bits, count=(right - left) * (bottom - top))
+            mask = mask.reshape(bottom - top, right - left) * np.uint8(255)
+            self.image.paste(0, inked.box, Image.fromarray(mask))
+
+    def with_open(self, stroke: list[Point] | None) -> np.ndarray:
+        """Return the image with ``stroke`` (the one being drawn) drawn on a copy, if any."""
+        if stroke is None:
+            return np.array(self.image)
+        canvas = self.image.copy()
+        draw_stroke(ImageDraw.Draw(canvas), self.placed(stroke), self.pen_width)
+        return np.array(canvas)
+
+
 class Strokes:
     """The pen's strokes as data: each stroke a list of ``(x, y)`` canvas points.
 
-    ``image()`` costs about one stroke's drawing however many strokes there are: the ended
-    strokes are kept rasterised, each drawn once, and ``undo`` unpaints the pixels the last
-    stroke was the first to ink (kept, bit-packed, for each stroke). Change the strokes with
-    the methods here: the raster notices a list replaced, shortened or grown by hand, but not
-    points changed inside a stroke it has drawn.
+    ``image()`` (the canvas) and ``model_input()`` (the network's input) cost about one
+    stroke's drawing however many strokes there are: the ended strokes are kept rasterised,
+    each drawn once (for the network, again only when the drawing's box changes), and
+    ``undo`` unpaints the pixels the last stroke was the first to ink. Change the strokes
+    with the methods here: the rasters notice a list replaced, shortened or grown by hand,
+    but not points changed inside a stroke they have drawn.
     """
 
     def __init__(self, size: int = PAD_SIZE, pen_width: float = PEN_WIDTH) -> None:
@@ -63,13 +127,9 @@ class Strokes:
         if not self.strokes:
             return False
         self.strokes.pop()
-        if not was_drawing and len(self._first_inked) == len(self.strokes) + 1:
-            inked = self._first_inked.pop()  # the raster holds the stroke: unpaint it
-            if inked is not None:
-                left, top, right, bottom = inked.box
-                mask = np.unpackbits(inked.bits, count=(right - left) * (bottom - top))
-                mask = mask.reshape(bottom - top, right - left) * np.uint8(255)
-                self._raster.paste(0, inked.box, Image.fromarray(mask))
+        for raster in (self._raster, self._model):
+            if not was_drawing and raster is not None and len(raster.inked) == len(self) + 1:
+                raster.unpaint_last()  # the raster holds the stroke: unpaint it
         return True
 
     def clear(self) -> None:
@@ -84,16 +144,37 @@ class Strokes:
         The same pixels as ``render_strokes(strokes, size, pen_width)`` (tested).
         """
         self._raster_in_step()
-        if not self.drawing:
-            return np.array(self._raster)
-        canvas = self._raster.copy()  # the open stroke is drawn on a copy, not kept
-        draw_stroke(ImageDraw.Draw(canvas), self.strokes[-1], self.pen_width)
-        return np.array(canvas)
+        return self._raster.with_open(self.strokes[-1] if self.drawing else None)
 
-    # The kept raster: every ended stroke drawn once, in order.
+    def model_input(self) -> np.ndarray | None:
+        """Return what the pad feeds the network: float32 28 × 28, or None with no strokes.
+
+        The same as ``strokes_to_mnist(strokes, pen_width)`` (tested): the strokes drawn
+        again ``MODEL_SIDE`` px tall, then ``to_mnist``.
+        """
+        self._raster_in_step()
+        boxes = list(self._raster.boxes)
+        if self.drawing:
+            boxes.append(_box(self.strokes[-1]))
+        if not boxes:
+            return None
+        corners = np.array(boxes)
+        low, high = corners[:, :2].min(axis=0), corners[:, 2:].max(axis=0)
+        margin = self.pen_width / 2 + 1
+        scale = MODEL_SIDE / max(float((high - low).max()), 1.0)
+        place = (float(low[0]), float(low[1]), scale, margin)
+        model = self._model
+        if model is None or model.place != place or len(model.inked) > len(self._raster.inked):
+            size = math.ceil(MODEL_SIDE + 2 * margin)
+            model = self._model = _Raster(size, self.pen_width, place)
+        while len(model.inked) < len(self._raster.inked):
+            model.draw(self.strokes[len(model.inked)])
+        return to_mnist(model.with_open(self.strokes[-1] if self.drawing else None))
+
+    # The kept rasters: every ended stroke drawn once, in order.
     def _reset_raster(self) -> None:
-        self._raster = Image.new("L", (self.size, self.size), 0)
-        self._first_inked: list[_FirstInked | None] = []  # one per stroke in the raster
+        self._raster = _Raster(self.size, self.pen_width)
+        self._model: _Raster | None = None  # the network's, made when first asked for
         self._raster_for = (self.size, self.pen_width)
         self._raster_of = self.strokes  # the list it was drawn from (a new list starts afresh)
 
@@ -104,20 +185,14 @@ class Strokes:
         if (
             self._raster_for != (self.size, self.pen_width)
             or self._raster_of is not self.strokes
-            or len(self._first_inked) > ended
+            or len(self._raster.inked) > ended
         ):
             self._reset_raster()
-        while len(self._first_inked) < ended:
-            self._first_inked.append(self._draw(self.strokes[len(self._first_inked)]))
+        while len(self._raster.inked) < ended:
+            self._raster.draw(self.strokes[len(self._raster.inked)])
 
-    def _draw(self, stroke: list[Point]) -> _FirstInked | None:
-        """Draw ``stroke`` into the raster; return the pixels it was the first to ink."""
-        before = np.array(self._raster)
-        draw_stroke(ImageDraw.Draw(self._raster), stroke, self.pen_width)
-        new = np.asarray(self._raster) != before  # ink is only ever added
-        rows, cols = np.flatnonzero(new.any(axis=1)), np.flatnonzero(new.any(axis=0))
-        if rows.size == 0:
-            return None
-        top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        box = (int(left), int(top), int(right), int(bottom))
-        return _FirstInked(box, np.packbits(new[top:bottom, left:right]))
+
+def _box(stroke: list[Point]) -> tuple[float, float, float, float]:
+    """Return the box of ``stroke``'s points: left, top, right, bottom."""
+    xs, ys = [x for x, _ in stroke], [y for _, y in stroke]
+    return min(xs), min(ys), max(xs), max(ys)

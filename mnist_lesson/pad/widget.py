@@ -218,7 +218,7 @@ class DrawingPad:
                 self.reader = DrawingReader(self.model)
             elif fresh:  # no pen-down since the network may have trained: read its weights
                 self.reader.refresh()
-            self.prediction = self.reader.read(self.strokes.strokes, self.strokes.pen_width)
+            self.prediction = self.reader.read(self.strokes.model_input())
         except Exception as error:  # an event handler's error would show nowhere a learner looks
             self.prediction = None
             self.view.show_error(error)
