@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=(
             "with --pen-data above 0: the folder holding pendigits-orig.tra (default: "
             "$MNIST_LESSON_PEN_DATA if set, else the cache folder, downloading it there on "
-            "first use); the word none trains on MNIST alone"
+            "first use, and MNIST alone if that fails); the word none trains on MNIST alone"
         ),
     )
     train.add_argument(
@@ -149,9 +149,9 @@ def _pen_digits(config: TrainConfig, folder: str | None) -> tuple[TrainConfig, l
     """Return the settings and the pen digits to train with: none when turned off."""
     if not config.pen_data or folder == "none":
         return replace(config, pen_data=0.0), None
-    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
+    from mnist_lesson.pen_replay import pen_digits_for
 
-    return config, read_pen_digits(find_pen_digits(folder))
+    return pen_digits_for(config, folder)
 
 
 def _save(model, output: Path) -> Path:

@@ -14,18 +14,28 @@ and place a digit is replayed at: those matter to the canvas a learner would see
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnist_lesson.data.pen_digits import PenDigit
+from mnist_lesson.data.pen_digits import (
+    PEN_DATA_ENV,
+    PenDataError,
+    PenDigit,
+    find_pen_digits,
+    read_pen_digits,
+)
 from mnist_lesson.data.sprite import IMAGE_SIZE, NUM_CLASSES
 from mnist_lesson.pad.preprocess import MODEL_SIDE, PAD_SIZE, strokes_to_mnist
 
 if TYPE_CHECKING:
     import tensorflow as tf
+
+    from mnist_lesson.recipe import TrainConfig
 
 HEIGHTS = (70, 250)  # the digit heights on the pad, px, that a learner draws
 # Each digit's input, kept once made (about 0.5 ms a digit, 4 s for all 7,494): id → (the
@@ -116,6 +126,29 @@ def pen_training_digits(digits: list[PenDigit], copies: int = 1) -> tuple[np.nda
     return pen_digit_inputs(repeated), labels
 
 
+def pen_digits_for(
+    config: TrainConfig, folder: str | os.PathLike | None = None
+) -> tuple[TrainConfig, list[PenDigit] | None]:
+    """Return the settings and the pen digits to train with; MNIST alone if none can be had.
+
+    With ``pen_data`` above 0 the digits are found as ``find_pen_digits`` finds them: in
+    ``folder``, else ``$MNIST_LESSON_PEN_DATA``, else the cache, else downloaded there. When the
+    download fails (offline, say), one printed line says so and the settings come back with
+    ``pen_data`` 0, so the lesson still trains; a folder given that lacks them, or a damaged
+    file, is an error that says how to fix it.
+    """
+    if not config.pen_data:
+        return config, None
+    try:
+        path = find_pen_digits(folder)
+    except PenDataError as error:
+        if folder is not None or os.environ.get(PEN_DATA_ENV):
+            raise
+        print(f"Training on MNIST alone (pen_data=0): the pen digits could not be had. {error}")
+        return replace(config, pen_data=0.0), None
+    return config, read_pen_digits(path)
+
+
 def pen_batches(
     digits: Sequence[PenDigit], batch_size: int, copies: int, seed: int
 ) -> tf.data.Dataset:
@@ -147,7 +180,6 @@ def save_pen_writer_drawings(
         start: how many of each digit to pass over first (a second round starts at 3).
         seed: seeds the sizes and places.
     """
-    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
     from mnist_lesson.pad.drawings import DrawingRecord, Entry, save_drawings
 
     own = [digit for digit in read_pen_digits(find_pen_digits()) if digit.writer == writer]

@@ -18,6 +18,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 SAMPLE_ENV = "MNIST_LESSON_SAMPLE"
 SAMPLE_DIGITS = 10_000
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The recipe trains on real pen digits as well (TrainConfig.pen_data): the shared training
+# file when it sits beside the checkout and $MNIST_LESSON_PEN_DATA names no other folder.
+# Without either, training downloads them into the cache, or trains on MNIST alone offline.
+SHARED_PEN_DATA = REPO_ROOT.parent / "shared" / "pen-digits"
+if SHARED_PEN_DATA.is_dir():
+    os.environ.setdefault("MNIST_LESSON_PEN_DATA", str(SHARED_PEN_DATA))
 MISSING_DIGITS = (
     f"needs {SAMPLE_DIGITS:,} real MNIST digits. Either set {SAMPLE_ENV} to a folder with "
     f"the 10,000-digit sample sprite (.ci/run uses ../shared/mnist-sample), or download the "

@@ -68,7 +68,7 @@ def test_the_lessons_and_the_app_import_only_from_the_face():
     assert unused <= {
         "NUM_CLASSES", "IMAGE_SIZE", "LABELS_FILE", "MnistData", "TrainConfig",
         "load_network", "load_model", "save_model", "NETWORKS", "InsideView",
-        "find_pen_digits", "read_pen_digits", "pen_digit_to_mnist",
+        "find_pen_digits", "read_pen_digits", "pen_digit_to_mnist", "strokes_to_mnist",
     }  # fmt: skip
 
 

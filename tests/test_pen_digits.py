@@ -24,7 +24,7 @@ from mnist_lesson.data.pen_digits import (
 )
 from mnist_lesson.data.pen_download import ZIP_MEMBER, download_pen_digits
 from mnist_lesson.data.sprite import MnistDataError
-from mnist_lesson.pad.preprocess import render_strokes, to_mnist
+from mnist_lesson.pad.preprocess import strokes_to_mnist
 from mnist_lesson.pen_replay import pad_strokes, pen_digit_to_mnist, random_placements
 from tests.test_download import SpriteServer
 
@@ -109,7 +109,7 @@ def test_pad_strokes_flip_scale_and_place_against_hand_figures():
 def test_replay_is_what_the_pad_feeds_the_model():
     digit = parse_unipen(SNIPPET)[0]  # box 200 × 300 → 150 px tall: scale 0.5
     strokes = [[(40, 60), (140, 60), (65, 210)], [(80, 135), (130, 135)]]
-    expected = to_mnist(render_strokes(strokes))
+    expected = strokes_to_mnist(strokes)
     np.testing.assert_array_equal(pen_digit_to_mnist(digit, 150, (40, 60)), expected)
 
 
@@ -201,6 +201,30 @@ def test_bad_downloads_cache_nothing_and_say_what_to_do(case, pen_server, tmp_pa
     assert os.listdir(tmp_path) == []
 
 
+def test_the_recipe_trains_on_mnist_alone_when_the_download_fails(
+    pen_server, tmp_path, monkeypatch, capsys
+):
+    from mnist_lesson.data import pen_download
+    from mnist_lesson.pen_replay import pen_digits_for
+    from mnist_lesson.recipe import TrainConfig
+
+    monkeypatch.delenv(PEN_DATA_ENV, raising=False)
+    monkeypatch.setattr(mnist_module, "cache_folder", lambda: tmp_path)
+    monkeypatch.setattr(pen_download, "PEN_URL", pen_server.url)
+    pen_server.files.clear()  # offline: the archive cannot be had
+    config, digits = pen_digits_for(TrainConfig(epochs=2))
+    assert config == TrainConfig(epochs=2, pen_data=0) and digits is None
+    said = capsys.readouterr().out
+    assert said.startswith("Training on MNIST alone (pen_data=0)") and "To work offline" in said
+    assert os.listdir(tmp_path) == []
+    # Downloaded, the pen digits are used; a folder named that lacks them is an error.
+    pen_server.files["pen.zip"] = zip_bytes({ZIP_MEMBER: compress_literals(SHORT.encode())})
+    config, digits = pen_digits_for(TrainConfig(epochs=2))
+    assert config.pen_data == 0.25 and len(digits) == len(parse_unipen(SHORT))
+    with pytest.raises(PenDataError, match=r"should hold pendigits-orig\.tra"):
+        pen_digits_for(TrainConfig(), tmp_path / "elsewhere")
+
+
 def test_a_named_folder_without_the_file_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv(PEN_DATA_ENV, str(tmp_path))
     with pytest.raises(PenDataError, match=f"environment variable {PEN_DATA_ENV}"):
@@ -221,7 +245,7 @@ def test_pen_data_takes_a_fixed_share_of_every_batch(sample_data):
     batches = list(training_dataset(sample_data, config, pen_digits))
     reference = list(sample_data.dataset("train", 48))  # the MNIST part: 64 less 16
     assert len(batches) == len(reference) == -(-8461 // 48)  # an epoch is one pass of MNIST
-    pen_images, _ = pen_training_digits(pen_digits, PEN_COPIES, config.seed)
+    pen_images, _ = pen_training_digits(pen_digits, PEN_COPIES)
     pen_images = pen_images.astype(np.float32) / 255
     for (images, labels), (mnist_images, mnist_labels) in zip(
         batches[:20], reference[:20], strict=True

@@ -101,12 +101,12 @@ def test_augment_is_small_random_and_repeatable():
 def test_training_batches_are_augmented_only_when_asked(sample_data):
     from mnist_lesson.recipe import training_dataset
 
-    plain = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0)
+    plain = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0, pen_data=0)
     images, labels = next(iter(training_dataset(sample_data, plain)))
     assert images.shape == (64, 28, 28, 1) and labels.shape == (64, 10)
     reference = next(iter(sample_data.dataset("train", 64)))[0]
     np.testing.assert_array_equal(images, reference)
-    augmented = next(iter(training_dataset(sample_data, TrainConfig())))[0]
+    augmented = next(iter(training_dataset(sample_data, TrainConfig(pen_data=0))))[0]
     assert augmented.shape == (64, 28, 28, 1)
     assert not np.allclose(augmented, reference)
 
@@ -114,7 +114,7 @@ def test_training_batches_are_augmented_only_when_asked(sample_data):
 def test_pen_strokes_swap_in_redrawn_digits_with_the_same_labels(sample_data):
     from mnist_lesson.recipe import training_dataset
 
-    pen_only = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=1.0)
+    pen_only = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=1.0, pen_data=0)
     images, labels = next(iter(training_dataset(sample_data, pen_only)))
     reference, reference_labels = next(iter(sample_data.dataset("train", 64)))
     # The same digits in the same order, each one redrawn: an even pen, so different pixels
@@ -131,7 +131,7 @@ def test_training_batches_tell_the_digits_size_as_flatten_needs(sample_data):
     # "Only one input size may be -1, not both 0 and 1", in Flatten.
     from mnist_lesson.recipe import training_dataset
 
-    images = training_dataset(sample_data, TrainConfig()).element_spec[0]
+    images = training_dataset(sample_data, TrainConfig(pen_data=0)).element_spec[0]
     assert images.shape.as_list() == [None, 28, 28, 1]
 
 
@@ -139,7 +139,9 @@ def test_pen_strokes_mix_originals_and_redrawn_digits_repeatably_by_seed(sample_
     from mnist_lesson.recipe import training_dataset
 
     def first_batch(seed: int):
-        config = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0.5, seed=seed)
+        config = TrainConfig(
+            shift_pixels=0, rotation_degrees=0, pen_strokes=0.5, seed=seed, pen_data=0
+        )
         return next(iter(training_dataset(sample_data, config)))[0].numpy()
 
     batch = first_batch(0)
