@@ -13,6 +13,7 @@ had offline); the test digits stay the sample's 1,539, never tiled::
 
     python bench/bench_pen_digits.py [--pen-data 0 0.25] [--train-seeds 0 1] [--epochs 15]
         [--fold 0] [--drawing-seed 0] [--pen-folder DIR] [--train-digits 55000]
+        [--pen-strokes 0.5]
 
 Targets (issue 12): held-out writers ≥ 98.5%, every digit ≥ 96%, every height band within 1
 point of the others, for each of two seeds, with MNIST test accuracy ≥ 98.5%.
@@ -38,6 +39,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pen-data", type=float, nargs="+", default=[0.0, 0.25])
     parser.add_argument("--train-seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument(
+        "--pen-strokes", type=float, default=0.5, help="TrainConfig.pen_strokes (default 0.5)"
+    )
     parser.add_argument("--fold", type=int, default=0, choices=range(FOLDS))
     parser.add_argument("--drawing-seed", type=int, default=0)
     parser.add_argument(
@@ -105,7 +109,9 @@ def main() -> None:
     summary = []
     for share in args.pen_data:
         for seed in args.train_seeds:
-            config = TrainConfig(epochs=args.epochs, seed=seed, pen_data=share)
+            config = TrainConfig(
+                epochs=args.epochs, seed=seed, pen_data=share, pen_strokes=args.pen_strokes
+            )
             started = time.perf_counter()
             model, _ = train_model(data, config, validate=False, pen_digits=training or None)
             seconds = time.perf_counter() - started
@@ -114,7 +120,10 @@ def main() -> None:
             per_digit = [pad[labels == d].mean() for d in range(10)]
             bands = [pad[(heights >= lo) & (heights < hi)].mean() for lo, hi in BANDS]
             whole = common.read_right(model, shrunk, labels).mean()
-            print(f"pen_data {share}, seed {seed}, {args.epochs} epochs ({seconds:.0f} s):")
+            print(
+                f"pen_data {share}, pen_strokes {args.pen_strokes}, seed {seed}, "
+                f"{args.epochs} epochs ({seconds:.0f} s):"
+            )
             print(f"  MNIST test {mnist:.2%}; held-out writers as the pad reads {pad.mean():.2%}")
             print(f"  held-out writers, whole canvas shrunk {whole:.2%}")
             print("  per digit: " + " ".join(f"{d}:{a:.1%}" for d, a in enumerate(per_digit)))
