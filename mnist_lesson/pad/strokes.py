@@ -39,6 +39,7 @@ class _Raster:
         self.place = place
         self.inked: list[_FirstInked | None] = []  # one per stroke drawn
         self.boxes: list[tuple[float, float, float, float]] = []  # its points' box, as given
+        self.box: tuple[float, float, float, float] | None = None  # all of theirs together
 
     def placed(self, stroke: list[Point]) -> list[Point]:
         """Return ``stroke``'s points where this raster draws them."""
@@ -53,6 +54,7 @@ class _Raster:
         draw_stroke(ImageDraw.Draw(self.image), self.placed(stroke), self.pen_width)
         new = np.asarray(self.image) != before  # ink is only ever added
         self.boxes.append(_box(stroke))
+        self.box = _union(self.box, self.boxes[-1])
         rows, cols = np.flatnonzero(new.any(axis=1)), np.flatnonzero(new.any(axis=0))
         if rows.size == 0:
             self.inked.append(None)
@@ -63,7 +65,12 @@ class _Raster:
 
     def unpaint_last(self) -> None:
         """Take the last stroke drawn off: unpaint the pixels it was the first to ink."""
-        self.boxes.pop()
+        removed = self.boxes.pop()
+        if not self.boxes:
+            self.box = None
+        elif any(side == edge for side, edge in zip(removed, self.box, strict=True)):
+            corners = np.array(self.boxes)  # it made an edge of the whole: find the edges again
+            self.box = (*corners[:, :2].min(axis=0).tolist(), *corners[:, 2:].max(axis=0).tolist())
         inked = self.inked.pop()
         if inked is not None:
             left, top, right, bottom = inked.box
@@ -153,16 +160,15 @@ class Strokes:
         again ``MODEL_SIDE`` px tall, then ``to_mnist``.
         """
         self._raster_in_step()
-        boxes = list(self._raster.boxes)
+        box = self._raster.box
         if self.drawing:
-            boxes.append(_box(self.strokes[-1]))
-        if not boxes:
+            box = _union(box, _box(self.strokes[-1]))
+        if box is None:
             return None
-        corners = np.array(boxes)
-        low, high = corners[:, :2].min(axis=0), corners[:, 2:].max(axis=0)
+        left, top, right, bottom = box
         margin = self.pen_width / 2 + 1
-        scale = MODEL_SIDE / max(float((high - low).max()), 1.0)
-        place = (float(low[0]), float(low[1]), scale, margin)
+        scale = MODEL_SIDE / max(right - left, bottom - top, 1.0)
+        place = (left, top, scale, margin)
         model = self._model
         if model is None or model.place != place or len(model.inked) > len(self._raster.inked):
             size = math.ceil(MODEL_SIDE + 2 * margin)
@@ -196,3 +202,15 @@ def _box(stroke: list[Point]) -> tuple[float, float, float, float]:
     """Return the box of ``stroke``'s points: left, top, right, bottom."""
     xs, ys = [x for x, _ in stroke], [y for _, y in stroke]
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def _union(box: tuple | None, other: tuple) -> tuple[float, float, float, float]:
+    """Return the box holding ``box`` (None: nothing yet) and ``other``."""
+    if box is None:
+        return other
+    return (
+        min(box[0], other[0]),
+        min(box[1], other[1]),
+        max(box[2], other[2]),
+        max(box[3], other[3]),
+    )
