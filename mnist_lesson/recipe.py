@@ -61,10 +61,10 @@ class TrainConfig:
     the pad look after ``to_mnist``: the network then reads pad drawings about as well as
     the test digits (0.7 points lower on average over seeds 0–3, against 1.7 without; it
     gives up about 0.35 points on the test digits themselves; docs/pad.md). 15 epochs reach
-    98.38–98.64% over seeds 0–4 (mean 98.48%); see docs/training.md.
+    98.38–98.70% over seeds 0–2 (mean 98.55%); see docs/training.md.
     A quarter of every batch is digits real people drew with a pen (UCI pendigits), when
     they can be had (``pen_replay.pen_digits_for``): writers the network never saw are then
-    read about 99% right instead of 93–95%, and MNIST's test digits as well as without
+    read 98.8–99.5% right instead of 93–95.5%, and MNIST's test digits as well as without
     (docs/benchmarks.md).
     """
 
