@@ -120,6 +120,16 @@ def to_mnist(image: np.ndarray) -> np.ndarray | None:
     return digit / digit.max()
 
 
+def model_canvas(width: float, height: float, pen_width: float) -> tuple[float, float, int]:
+    """Return how a drawing ``width`` × ``height`` px is drawn again for the network.
+
+    Returns ``(scale, margin, size)``: points scaled by ``scale`` from the drawing's top-left
+    corner, moved ``margin`` px in, on a ``size`` × ``size`` canvas (``strokes_to_mnist``).
+    """
+    margin = pen_width / 2 + 1
+    return MODEL_SIDE / max(width, height, 1.0), margin, math.ceil(MODEL_SIDE + 2 * margin)
+
+
 def strokes_to_mnist(
     strokes: Sequence[Sequence[Point]], pen_width: float = PEN_WIDTH
 ) -> np.ndarray | None:
@@ -143,9 +153,7 @@ def strokes_to_mnist(
         return None
     points = np.concatenate([np.asarray(stroke, np.float64).reshape(-1, 2) for stroke in kept])
     low = points.min(axis=0)
-    scale = MODEL_SIDE / max(float((points.max(axis=0) - low).max()), 1.0)
-    margin = pen_width / 2 + 1
-    size = math.ceil(MODEL_SIDE + 2 * margin)
+    scale, margin, size = model_canvas(*(points.max(axis=0) - low).tolist(), pen_width)
     resized = [(np.asarray(stroke, np.float64) - low) * scale + margin for stroke in kept]
     return to_mnist(render_strokes([stroke.tolist() for stroke in resized], size, pen_width))
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from mnist_lesson.pad.preprocess import (
-    MODEL_SIDE,
     PAD_SIZE,
     PEN_WIDTH,
     Point,
     check_pen_width,
     draw_stroke,
+    model_canvas,
     to_mnist,
 )
 
@@ -166,12 +165,10 @@ class Strokes:
         if box is None:
             return None
         left, top, right, bottom = box
-        margin = self.pen_width / 2 + 1
-        scale = MODEL_SIDE / max(right - left, bottom - top, 1.0)
+        scale, margin, size = model_canvas(right - left, bottom - top, self.pen_width)
         place = (left, top, scale, margin)
         model = self._model
         if model is None or model.place != place or len(model.inked) > len(self._raster.inked):
-            size = math.ceil(MODEL_SIDE + 2 * margin)
             model = self._model = _Raster(size, self.pen_width, place)
         while len(model.inked) < len(self._raster.inked):
             model.draw(self.strokes[len(model.inked)])
