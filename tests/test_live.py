@@ -335,6 +335,22 @@ def test_liveplot_keeps_moving_while_fit_scores_the_validation_digits(tmp_path):
     assert len(lines) == count and "validating" not in live._line()
 
 
+def test_liveplot_draws_the_finished_epoch_before_the_first_validation(tmp_path):
+    # Keras traces the validation step the first time: Python, and so the chart, stood still
+    # for 1.3 s there, after a whole epoch the throttle had not yet drawn (2.4 s between
+    # redraws in the browser). The chart now catches up first, once a fit.
+    from mnist_lesson.live.callback import LivePlot
+
+    live = LivePlot(notebook=False, stream=None)
+    live.output.path = tmp_path / "curves.png"  # a terminal LivePlot with a file draws
+    drawn_at = []
+    draw = live._draw
+    live._draw = lambda: (drawn_at.append(live.history.position), draw())
+    live.figure_throttle.ready = lambda *_: False  # no draw the throttle would allow
+    tiny_fit(live, epochs=3)
+    assert drawn_at == [0.0, 1.0]  # the empty axes, then epoch 1 whole: not again for 2 and 3
+
+
 def test_liveplot_final_figure_holds_every_epoch_and_is_saved_as_png(tmp_path):
     from mnist_lesson.live.callback import LivePlot
 
