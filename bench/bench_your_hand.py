@@ -78,7 +78,7 @@ def main() -> None:
     data, digits = common.sample_and_pen_digits(args)
     test_images, test_labels = common.test_digits(data)
     started = time.perf_counter()
-    train_model(data, TrainConfig(epochs=1), validate=False)
+    train_model(data, TrainConfig(epochs=1), validate=False, pen_digits=digits)  # pen data and all
     epoch_seconds = time.perf_counter() - started
     print(f"one epoch of the default recipe on the sample: {epoch_seconds:.1f} s")
     if args.model:
