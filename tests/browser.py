@@ -443,7 +443,7 @@ WATCH_LIVE_PLOT_TIMES = f"""path => {{
         cells.forEach((cell, index) => {{
             if (!cell.node.querySelector('.jp-InputPrompt').textContent.includes('*')) return;
             const text = cell.node.querySelector(
-                '.jp-OutputArea-output[data-mime-type="text/plain"]');
+                '.jp-OutputArea-output[data-mime-type="text/html"]');
             const img = cell.node.querySelector('.jp-OutputArea-output img');
             const line = text ? text.textContent.trim() : null;
             const image = img ? hash(img.src) : null;

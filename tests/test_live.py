@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from mnist_lesson.live.history import TrainingHistory, smooth
-from mnist_lesson.live.output import TerminalOutput, Throttle
+from mnist_lesson.live.output import TerminalOutput, Throttle, line_html
 from mnist_lesson.live.render import CurvesRenderer, column_envelope
 from tests.conftest import REPO_ROOT
 
@@ -150,6 +150,18 @@ def test_progress_line_says_epoch_percent_speed_and_latest_figures():
     assert line.startswith("epoch 2 of 3 [#####.....]  50%")
     assert "1,234 digits/s" in line
     assert "loss 0.4000" in line and "val_accuracy 0.7500" in line
+
+
+def test_progress_line_html_keeps_each_part_whole_and_the_text_the_same():
+    import html
+    import re
+
+    line = "epoch 2 of 3 [#####.....]  50% · 1,234 digits/s · loss 0.4000 · note <b>&"
+    page = line_html(line)
+    parts = re.findall(r'<span style="white-space: pre">(.*?)</span>', page)
+    assert [html.unescape(part) for part in parts] == line.split(" · ")  # spaces kept, whole
+    assert html.unescape(re.sub(r"<[^>]+>", "", page)) == line  # the page's text is the line
+    assert "<b>" not in page
 
 
 def test_throttle_waits_min_interval_and_longer_after_a_slow_action():
@@ -461,6 +473,9 @@ print("draws", live.renderer.draws)
     assert len(images) == 1 and len(texts) == 1  # updated in place, never appended
     assert int(outputs[-1].text.split()[-1]) >= 3  # it really was redrawn during training
     assert texts[0].data["text/plain"].startswith("epoch 3 of 3")
+    # The page shows the HTML twin, which wraps between the line's parts, never inside one.
+    page_line = texts[0].data["text/html"]
+    assert ">epoch 3 of 3 [" in page_line and "white-space: pre" in page_line
     final = (tmp_path / "c.png").read_bytes()
     assert base64.b64decode(images[0].data["image/png"]) == final
 

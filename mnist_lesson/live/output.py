@@ -4,12 +4,14 @@
   at most ``max_share`` of the time while redraws are slow, at least every ``max_interval``.
 - ``NotebookOutput`` shows the figure as a PNG in one notebook display that is updated in
   place (``display(..., display_id=True)`` then ``update``): JupyterLab, Notebook 7, VS Code
-  and Colab all honour it, and the last image stays in the saved notebook.
+  and Colab all honour it, and the last image stays in the saved notebook. The progress
+  line goes as HTML too (``line_html``), so a narrow page wraps it between its parts.
   ``TerminalOutput`` writes the progress line to a terminal and the figure to a PNG file.
 """
 
 from __future__ import annotations
 
+import html
 import sys
 import time
 from collections.abc import Callable
@@ -77,6 +79,20 @@ class Throttle:
         self._next_start = start + wait
 
 
+def line_html(line: str) -> str:
+    """The progress line as HTML that wraps only between its `` · ``-separated parts.
+
+    Shown as plain text, JupyterLab breaks a long line anywhere, mid-number ("val_loss 0.21"
+    on one line, "37" on the next, at the README's width). Each part is kept whole instead
+    (``white-space: pre``, which JupyterLab keeps in saved, untrusted outputs too), in
+    the monospace font the text had, so the bar does not jitter as it fills.
+    """
+    parts = (
+        f'<span style="white-space: pre">{html.escape(part)}</span>' for part in line.split(" · ")
+    )
+    return f'<div style="font-family: monospace">{" · ".join(parts)}</div>'
+
+
 class NotebookOutput:
     """Show the figure and the progress line in two notebook displays updated in place.
 
@@ -95,7 +111,7 @@ class NotebookOutput:
         """Show a new figure (if ``png``) and progress line, replacing the previous ones."""
         from IPython.display import Image, display
 
-        text = {"text/plain": line}
+        text = {"text/plain": line, "text/html": line_html(line)}
         if self._line is None:
             self._line = display(text, raw=True, display_id=True)
         else:
