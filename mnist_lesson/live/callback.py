@@ -136,8 +136,7 @@ class LivePlot(keras.callbacks.Callback):
             return
         with self._lock:
             self._validated = True
-            if self.output.wants_figure:
-                self.figure_throttle.run(self._draw)
+            self._refresh(force=True)
 
     def on_test_batch_begin(self, batch, logs=None):
         """Take in clicks while ``fit`` scores the validation digits, too."""
