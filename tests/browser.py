@@ -424,6 +424,10 @@ def screenshot_whole_notebook(page, path: str, file: Path, width: int = 1280) ->
     page.screenshot(path=file)
 
 
+# A LivePlot cell's progress line on the page: its HTML output (the plain text is its twin).
+PROGRESS_LINE = '.jp-OutputArea-output[data-mime-type="text/html"]'
+
+
 # Records, in the page, when each LivePlot cell's progress line and figure change while it
 # runs: window.livePlotTimes[cell] is a list of {t, line, image} (t from performance.now(),
 # in ms; image a hash), and window.livePlotImages maps each hash to the image's data URL, so
@@ -442,8 +446,7 @@ WATCH_LIVE_PLOT_TIMES = f"""path => {{
             && cell.model.sharedModel.getSource().includes('callbacks=[LivePlot'));
         cells.forEach((cell, index) => {{
             if (!cell.node.querySelector('.jp-InputPrompt').textContent.includes('*')) return;
-            const text = cell.node.querySelector(
-                '.jp-OutputArea-output[data-mime-type="text/html"]');
+            const text = cell.node.querySelector('{PROGRESS_LINE}');
             const img = cell.node.querySelector('.jp-OutputArea-output img');
             const line = text ? text.textContent.trim() : null;
             const image = img ? hash(img.src) : null;

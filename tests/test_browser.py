@@ -27,6 +27,7 @@ from tests.browser import (
     LIVE_PLOT_CELLS,
     OUTPUT_IMAGES,
     PANEL,
+    PROGRESS_LINE,
     WATCH_LIVE_PLOT_TIMES,
     WATCH_LIVE_PLOTS,
     all_cells_ran,
@@ -300,7 +301,7 @@ def test_04_train_live_plot_moves_while_training_and_stays(lessons, page):
     cell = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot").first
     # The final line, longer than the page is wide, wraps between its parts, never inside one
     # (as plain text it broke "val_loss 0.21" from "37" in the README's picture).
-    line = cell.locator('.jp-OutputArea-output[data-mime-type="text/html"]').first
+    line = cell.locator(PROGRESS_LINE).first
     parts = line.locator("span").evaluate_all(
         "spans => spans.map(span => [span.textContent, span.getClientRects().length])"
     )
@@ -345,7 +346,7 @@ def test_04_pause_holds_the_main_fit_and_stop_ends_the_300_digit_run(lessons, pa
     open_notebook(page, server, notebook)
     run_all_cells(page, notebook)
     main = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot").nth(0)
-    main_line = main.locator('.jp-OutputArea-output[data-mime-type="text/html"]').first
+    main_line = main.locator(PROGRESS_LINE).first
     wait_progress(main_line, 0.3)
     main.get_by_role("button", name="Pause").click()
     main.get_by_role("button", name="Resume").wait_for(timeout=10_000)
@@ -356,7 +357,7 @@ def test_04_pause_holds_the_main_fit_and_stop_ends_the_300_digit_run(lessons, pa
     main.get_by_role("button", name="Resume").click()
     main.get_by_role("button", name="Pause").wait_for(timeout=10_000)
     small = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot").nth(1)
-    line = small.locator('.jp-OutputArea-output[data-mime-type="text/html"]').first
+    line = small.locator(PROGRESS_LINE).first
     wait_progress(line, 5)
     small.get_by_role("button", name="Stop").click()
     clicked_at = progress_position(line.text_content())
@@ -738,7 +739,7 @@ def test_notebook7_shows_a_figure_the_live_plot_its_stop_button_and_the_pad(less
     assert page.evaluate("() => window.jupyterapp.name") == "Jupyter Notebook"
     run_all_cells(page, path)
     fit = page.locator(".jp-CodeCell", has_text="callbacks=[LivePlot")
-    line = fit.locator('.jp-OutputArea-output[data-mime-type="text/html"]').first
+    line = fit.locator(PROGRESS_LINE).first
     wait_progress(line, 2)
     chart = fit.locator("img").get_attribute("src")
     wait_progress(line, 3)
