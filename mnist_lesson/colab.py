@@ -22,6 +22,7 @@ REPOSITORY_URL = "https://github.com/mnist-lesson/mnist-lesson"
 COLAB_LACKS = (
     "anywidget>=0.9",  # the pad's page canvas
     "unlzw3>=0.2",  # the pen digits' .Z file
+    "jupyter-ui-poll>=1.1",  # Pause / Stop while fit runs
 )
 SETUP_CELL_TAG = "colab-setup"
 # Shown collapsed: a Colab form (its title alone) and hidden source in JupyterLab/Notebook 7.

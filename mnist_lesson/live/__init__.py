@@ -5,5 +5,5 @@
 - ``render``: ``CurvesRenderer``, the numbers drawn as a PNG (no pyplot).
 - ``output``: when to redraw (``Throttle``) and where it shows (a notebook or a terminal).
 - ``controls``: the Pause / Resume and Stop buttons and their state (``FitControls``).
-- ``kernel_poll``: ``ShellPoller``, which lets their clicks in while ``fit``'s cell runs.
+- ``kernel_poll``: ``click_poller()``, which lets their clicks in while ``fit``'s cell runs.
 """

@@ -52,8 +52,8 @@ class LivePlot(keras.callbacks.Callback):
             chart keeps up with the progress line even when a redraw is slow.
         controls: show Pause / Resume and Stop buttons that work while ``fit`` runs:
             ``None`` shows them in JupyterLab and Notebook 7 (not in an unattended run),
-            ``True`` in any notebook kernel that can take clicks mid-cell (ipykernel 7 or
-            newer), ``False`` never. Stop ends ``fit`` after the batch in progress.
+            ``True`` in any notebook kernel that can take clicks mid-cell (ipykernel 6, or
+            7.4 and newer), ``False`` never. Stop ends ``fit`` after the batch in progress.
     """
 
     # Keras may then run the batch-end hooks on a worker thread (with a backend it marks
@@ -172,6 +172,7 @@ class LivePlot(keras.callbacks.Callback):
         with self._lock:
             self._in_fit = False
             if self.buttons is not None:
+                self.controls.finish()
                 self.buttons.finish()
             self.renderer.update(self.history)
             line = self._line()

@@ -7,7 +7,7 @@
 - ``front_end_attached()``: whether a person can see the buttons (a Jupyter server started
   this kernel), so an unattended run (nbclient, a terminal) shows none and polls nothing.
 
-The clicks reach the kernel while the cell still runs through ``kernel_poll.ShellPoller``.
+The clicks reach the kernel while the cell still runs through ``kernel_poll.click_poller()``.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ def start_controls(
     """
     if setting is False or (setting is None and not front_end_attached()):
         return None, None
-    from mnist_lesson.live.kernel_poll import ShellPoller
+    from mnist_lesson.live.kernel_poll import click_poller
 
-    poller = ShellPoller.for_this_kernel()
-    if poller is None:  # no kernel that takes clicks mid-cell (a terminal, ipykernel 6)
+    poller = click_poller()
+    if poller is None:  # no kernel that takes clicks mid-cell (a terminal, ipykernel 7.0-7.3)
         return None, None
-    controls = FitControls(poller.poll, on_change=on_change)
+    controls = FitControls(poller.poll, on_change=on_change, on_finish=poller.close)
     buttons = ControlButtons(controls)
     buttons.show()
     return controls, buttons
@@ -50,11 +50,12 @@ class FitControls:
     """Hold training while paused and say when to stop; ask for clicks every so often.
 
     Args:
-        poll: handles the clicks waiting now (``ShellPoller.poll``); ``None`` for tests.
+        poll: handles the clicks waiting now (a ``click_poller()``'s); ``None`` for tests.
         poll_interval: the least seconds between two polls while training runs.
         pause_interval: the seconds slept between two polls while paused.
         on_change: called after each change of state (to relabel buttons, say "paused").
         clock: the time source in seconds; ``sleep``: how to wait (tests pass fakes).
+        on_finish: called once ``fit`` has ended (``finish``): polling stops.
     """
 
     def __init__(
@@ -65,6 +66,7 @@ class FitControls:
         on_change: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
+        on_finish: Callable[[], None] | None = None,
     ) -> None:
         if not 0 < pause_interval <= poll_interval:
             raise ValueError(
@@ -72,10 +74,10 @@ class FitControls:
                 f"pause_interval={pause_interval!r}, poll_interval={poll_interval!r}."
             )
         self.poll, self.poll_interval, self.pause_interval = poll, poll_interval, pause_interval
-        self.on_change, self.clock, self.sleep = on_change, clock, sleep
+        self.on_change, self.on_finish = on_change, on_finish
+        self.clock, self.sleep = clock, sleep
         self.paused = False
         self.stop_requested = False
-        self.polls = 0  # how many times it asked for clicks
         self.paused_seconds = 0.0  # time held in pauses, all together
         self._next_poll = -float("inf")
 
@@ -118,9 +120,14 @@ class FitControls:
 
     def _poll(self, now: float) -> None:
         self._next_poll = now + self.poll_interval
-        self.polls += 1
         if self.poll is not None:
             self.poll()
+
+    def finish(self) -> None:
+        """``fit`` has ended: stop asking for clicks."""
+        self.poll = None
+        if self.on_finish is not None:
+            self.on_finish()
 
     def _changed(self) -> None:
         if self.on_change is not None:

@@ -1,16 +1,15 @@
-"""Handle widget clicks while a cell is still running: the kernel's shell messages, polled.
+"""Handle widget clicks while a cell is still running, so Pause and Stop reach ``fit``.
 
-A Jupyter kernel runs one cell at a time: while ``fit`` runs, the messages a button's click
-sends (``comm_msg``) wait in the kernel's queue until the cell ends, too late to pause or
-stop it. ``ShellPoller.poll``, called from the cell (LivePlot calls it between batches),
-takes the waiting messages off that queue: it handles widget messages at once and keeps
-every other request (the next cells of a Run All, ...) to hand back, in order, when the
-cell ends. jupyter-ui-poll does the same for ipykernel 6 through
-``kernel.do_one_iteration()``, which ipykernel 7 no longer has; this module reads
-ipykernel 7's queue instead: the socket on which its shell-channel thread passes the
-messages to the main thread, and its ``dispatch_shell(..., concurrent=True)`` (7.4 and
-later). ``ShellPoller.for_this_kernel()`` returns ``None`` where there is no such queue or
-no such dispatch (no kernel, an ipykernel before 7.4, a terminal): then nothing polls.
+A Jupyter kernel runs one cell at a time: a button's click (a ``comm_msg``) waits in the
+kernel's queue until the cell ends, too late to pause or stop it. ``click_poller()`` returns
+a poller whose ``poll()``, called between batches, handles the widget messages waiting now
+and keeps every other request (the next cells of a Run All) to run, in order, after the cell.
+
+- ipykernel 6 (Colab's 6.17.1, the newest on Python 3.10): jupyter-ui-poll's ``ui_events``.
+- ipykernel 7.4 and later: jupyter-ui-poll drives ``kernel.do_one_iteration()``, which
+  ipykernel 7 no longer has, so ``ShellPoller`` reads the kernel's queue itself, with
+  ``dispatch_shell(..., concurrent=True)``; what it uses of the kernel is ``KERNEL_PARTS``.
+- anywhere else (no kernel, ipykernel 7.0 to 7.3): ``None``, and ``LivePlot`` shows no buttons.
 """
 
 from __future__ import annotations
@@ -18,21 +17,70 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 WIDGET_MESSAGES = {"comm_open", "comm_msg", "comm_close"}
-# What the poller uses of ipykernel 7's kernel, checked before any button shows.
+# Every name ShellPoller uses of an ipykernel 7 kernel (the private ones marked), checked
+# before any button shows; none is used on ipykernel 6, where jupyter-ui-poll polls.
 KERNEL_PARTS = (
     "session", "dispatch_shell", "shell_main", "get_parent", "set_parent",
-    "_get_shell_context_var", "_shell_parent_ident",
+    "shell_channel_thread",
+    "_parent_ident",  # private: the shell request's sender, given back to the cell
 )  # fmt: skip
 
 
+class ClickPoller(Protocol):
+    def poll(self) -> object:
+        """Handle the widget messages waiting now."""
+
+    def close(self) -> None:
+        """Stop polling (``fit`` has ended); the kept requests still run after the cell."""
+
+
+def click_poller() -> ClickPoller | None:
+    """Return a poller for this kernel, or ``None`` where clicks cannot arrive mid-cell."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None:
+        return None  # a terminal, or IPython without a kernel
+    if hasattr(kernel, "do_one_iteration"):  # ipykernel 6 (and 5)
+        return UiEventsPoller(shell)
+    return ShellPoller.for_this_kernel(kernel, shell)
+
+
+class UiEventsPoller:
+    """jupyter-ui-poll's ``ui_events`` for the rest of the cell (ipykernel 6)."""
+
+    def __init__(self, shell: Any) -> None:
+        from jupyter_ui_poll import ui_events
+
+        self.shell = shell
+        self._events = ui_events()
+        self._poll = self._events.__enter__()
+        # An interrupted fit never reaches close(): the cell's end closes it then.
+        shell.events.register("post_run_cell", self.close)
+
+    def poll(self) -> None:
+        """Handle up to 10 waiting messages (main thread only: see ShellPoller.poll)."""
+        if self._poll is not None and threading.current_thread() is threading.main_thread():
+            self._poll(10)
+
+    def close(self, *_: Any) -> None:
+        if self._poll is not None:
+            self._poll = None
+            self._events.__exit__(None, None, None)
+            self.shell.events.unregister("post_run_cell", self.close)
+
+
 class ShellPoller:
-    """Handle the widget messages waiting for this kernel; keep the rest for after the cell.
+    """Handle the widget messages waiting for an ipykernel 7 kernel; keep the rest for later.
 
     Args:
-        kernel: the running ``ipykernel`` kernel (7 or newer).
+        kernel: the running ``ipykernel`` kernel (7.4 or newer).
         shell: the IPython shell of that kernel, whose ``post_run_cell`` event hands back
             the kept requests.
     """
@@ -45,36 +93,28 @@ class ShellPoller:
         manager = kernel.shell_channel_thread.manager
         self.socket = manager.get_shell_channel_to_subshell_pair(None).to_socket
         self.kept: list[list[Any]] = []  # requests to hand back when the cell ends
-        self.handled = 0  # widget messages handled while the cell ran
         shell.events.register("post_run_cell", self._after_cell)
 
     @classmethod
-    def for_this_kernel(cls) -> ShellPoller | None:
-        """Return the poller of the running cell, or ``None`` where polling cannot work."""
+    def for_this_kernel(cls, kernel: Any, shell: Any) -> ShellPoller | None:
+        """Return the poller of the running cell, or ``None`` for a kernel it cannot poll."""
         if cls._current is not None:
             return cls._current
-        try:
-            from IPython import get_ipython
-
-            shell = get_ipython()
-            kernel = getattr(shell, "kernel", None)
-            if kernel is None or kernel.shell_channel_thread is None:
-                return None
-            if not all(hasattr(kernel, name) for name in KERNEL_PARTS):
-                return None  # a kernel this poller was not written for: no buttons
-            if "concurrent" not in inspect.signature(kernel.dispatch_shell).parameters:
-                return None  # ipykernel 7.0 to 7.3 (the newest on Python 3.10): no buttons
-            cls._current = cls(kernel, shell)
-        except (ImportError, AttributeError):  # not in a kernel, or an ipykernel before 7
+        if not all(hasattr(kernel, name) for name in KERNEL_PARTS):
+            return None  # a kernel this poller was not written for: no buttons
+        if kernel.shell_channel_thread is None:
             return None
+        if "concurrent" not in inspect.signature(kernel.dispatch_shell).parameters:
+            return None  # ipykernel 7.0 to 7.3: no buttons
+        cls._current = cls(kernel, shell)
         return cls._current
 
     def poll(self) -> int:
         """Handle the widget messages waiting now; return how many. Main thread only.
 
         Off the main thread it does nothing and returns 0: the kernel's sockets and the
-        widgets' handlers belong to the main thread (Keras runs ``LivePlot``'s batch-end
-        hooks on a worker thread).
+        widgets' handlers belong to the main thread (Keras may run batch-end hooks on a
+        worker thread).
         """
         if threading.current_thread() is not threading.main_thread():
             return 0
@@ -91,9 +131,11 @@ class ShellPoller:
             if self._message_type(frames) in WIDGET_MESSAGES:
                 self._handle_now(frames)
                 handled += 1
-                self.handled += 1
             else:
                 self.kept.append(frames)
+
+    def close(self) -> None:
+        """Nothing to do: the cell's end hands the kept requests back."""
 
     def _message_type(self, frames: list[Any]) -> str:
         session = self.kernel.session
@@ -101,12 +143,10 @@ class ShellPoller:
         return session.deserialize(message, content=False, copy=False)["header"]["msg_type"]
 
     def _handle_now(self, frames: list[Any]) -> None:
-        # What ipykernel 7 does with a widget message while an async cell runs: dispatch it
-        # "concurrently" (no busy/idle status), then give the cell its parent back, so the
-        # cell's output still goes to the cell.
+        # Dispatched "concurrently" (no busy/idle status), as ipykernel 7 does while an
+        # async cell runs; then the cell gets its parent back, so its output stays its own.
         kernel = self.kernel
-        parent = kernel.get_parent("shell")
-        ident = kernel._get_shell_context_var(kernel._shell_parent_ident)
+        parent, ident = kernel.get_parent("shell"), kernel._parent_ident["shell"]
         dispatch = kernel.dispatch_shell(frames, subshell_id=None, concurrent=True)
         try:
             dispatch.send(None)  # a widget message's handler is plain code: it never waits
@@ -126,18 +166,13 @@ class ShellPoller:
         self.shell.events.unregister("post_run_cell", self._after_cell)
         if ShellPoller._current is self:
             ShellPoller._current = None
-        self.poll_rest()
+        self._keep_rest()
         kept, self.kept = self.kept, []
-        # One task each, made in order now, each going the way ipykernel 7 sends a request
-        # it reads off the queue: pyzmq's stream ensure_future()s the callback ipykernel
-        # registered, whose coroutine create_task()s shell_main (utils._async_in_context),
-        # which then waits for the kernel's lock (the cell holds it). The same number of
-        # steps matters: when the cell began, ipykernel had often already read the request
-        # after it (Run All sends every cell at once), which was then still on that way,
-        # not in the queue the poller reads. A kept request handed straight to shell_main,
-        # one step shorter, reached the lock first: the cell after this one ran after the
-        # ones it kept (and was aborted when they failed with a NameError). Going the same
-        # way, a request read earlier stays ahead, and one read later stays behind.
+        # Each request goes back the way ipykernel 7 sends one it reads off the queue (a
+        # task that creates the task running shell_main), so that the same number of
+        # event-loop steps puts it behind a request ipykernel had already read when the cell
+        # began (Run All sends every cell at once) and ahead of any read later. One step
+        # fewer, and the next cell ran after the ones kept here: tools/repro_runall_order.py.
         for frames in kept:
             task = asyncio.ensure_future(self._hand_back(frames))
             self._handing_back.add(task)  # a task nobody holds may be collected unfinished
@@ -146,7 +181,7 @@ class ShellPoller:
     async def _hand_back(self, frames: list[Any]) -> None:
         await asyncio.create_task(self.kernel.shell_main(None, frames))
 
-    def poll_rest(self) -> None:
+    def _keep_rest(self) -> None:
         """Keep every message still waiting, widget ones too, to hand back after the cell."""
         import zmq
 
