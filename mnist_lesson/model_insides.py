@@ -72,20 +72,15 @@ def conv_filters(model: keras.Model) -> np.ndarray:
     return np.moveaxis(kernel[:, :, 0, :], -1, 0)
 
 
-def layer_outputs(
-    model: keras.Model, digit: np.ndarray, values: list | None = None
-) -> list[LayerOutput]:
+def layer_outputs(model: keras.Model, digit: np.ndarray) -> list[LayerOutput]:
     """Return each layer's ``LayerOutput`` for one digit, in order, from one traced call.
 
     Args:
         model: a ``keras.Sequential`` reading 28 × 28 × 1 digits.
         digit: one digit, ``[28, 28]`` or ``[28, 28, 1]``, uint8 0–255 or float 0–1.
-        values: each layer's output for ``digit`` without the batch axis, when worked out
-            already (the pad's ``DrawingReader`` keeps them): then the model is not called.
     """
-    if values is None:
-        batch = _runner(model)(as_float_images(np.asarray(digit)[np.newaxis]))
-        values = [np.asarray(value)[0] for value in batch]
+    batch = _runner(model)(as_float_images(np.asarray(digit)[np.newaxis]))
+    values = [np.asarray(value)[0] for value in batch]
     return [
         LayerOutput(layer.name, type(layer).__name__, np.asarray(value))
         for layer, value in zip(model.layers, values, strict=True)

@@ -148,7 +148,7 @@ def test_the_pads_inside_view_follows_each_reading(quick_model):
         np.testing.assert_array_equal(view.digit, pad.prediction.image)
         outputs = layer_outputs(quick_model, pad.prediction.image)
         # The view's maps are the NumPy reading's; Keras's float32 sums differ by rounding,
-        # up to 1.7e-6 seen (TensorFlow 2.16): within 1e-5, as tests/test_numpy_network.py.
+        # up to 1.7e-6 seen (TensorFlow 2.16): within 1e-5.
         np.testing.assert_allclose(view.outputs[2].values, outputs[2].values, atol=1e-5)
         assert f"{pad.prediction.probabilities[1]:.0%}" in view.rows[-1][0].value
         # Until the learner moves it, the pixel is the brightest of the picked map.

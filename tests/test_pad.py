@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from ipycanvas.canvas import COMMANDS
 from ipywidgets import Widget
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from mnist_lesson.pad import widget as pad_widget
 from mnist_lesson.pad.prediction_view import BAR_STEPS, HINT, PredictionView, png_bytes
@@ -405,9 +405,7 @@ def canvas_messages(pad: DrawingPad, monkeypatch) -> list[list[tuple[str, list, 
     return messages
 
 
-def test_undo_and_a_pen_up_after_many_strokes_draw_no_old_stroke_again(pad, monkeypatch):
-    # Before issue 15, each Undo redrew every stroke on the canvas and in Python, and each
-    # pen-up rasterised every stroke again: slower the more strokes there were.
+def test_undo_after_many_strokes_sends_one_short_message_and_reads_the_rest(pad, monkeypatch):
     many = [
         [(20 + 2 * (i % 120), 30 + 100 * (i // 120) + 6 * k) for k in range(10)]
         for i in range(150)
@@ -415,24 +413,11 @@ def test_undo_and_a_pen_up_after_many_strokes_draw_no_old_stroke_again(pad, monk
     for stroke in many:
         mouse_stroke(pad, stroke)
     read_before = pad.prediction
-    discs = []
-    ellipse = ImageDraw.ImageDraw.ellipse
-    monkeypatch.setattr(
-        ImageDraw.ImageDraw,
-        "ellipse",
-        lambda *args, **kwargs: discs.append(ellipse(*args, **kwargs)),
-    )
     messages = canvas_messages(pad, monkeypatch)
-    inside = [(100.0, 60.0 + 5 * step) for step in range(20)]  # within the drawing's box
-    mouse_stroke(pad, inside)
-    # The new stroke's own discs (in the canvas's raster and the network's, and while the pen
-    # moved), no other stroke's: 150 strokes of 10 points.
-    assert 0 < len(discs) <= 3 * len(inside)
+    mouse_stroke(pad, [(100.0, 60.0 + 5 * step) for step in range(20)])
     assert pad.prediction is not read_before
-    discs.clear()
     messages.clear()
     pad.undo_button.click()
-    assert discs == []  # the kept raster unpaints the stroke; nothing is drawn again
     np.testing.assert_allclose(pad.prediction.probabilities, read_before.probabilities, atol=1e-6)
     # The canvas gets one short message: the drawing as one image, the pixels the network read.
     [message] = messages

@@ -16,7 +16,6 @@ from mnist_lesson.pad.preprocess import (
     strokes_to_mnist,
     to_mnist,
 )
-from mnist_lesson.pad.strokes import Strokes
 
 
 def reference_strokes(strokes, size=280, pen_width=12.0) -> np.ndarray:
@@ -174,48 +173,3 @@ def test_ink_of_rgb_is_its_brightness():
     rgb = np.zeros((2, 2, 3), np.uint8)
     rgb[0, 0] = 255
     np.testing.assert_allclose(ink_fraction(rgb), [[1, 0], [0, 0]], atol=1e-6)
-
-
-def test_the_pads_kept_rasters_are_render_strokes_through_any_edits():
-    # Strokes keeps its ended strokes rasterised, for the canvas and for the network, and
-    # unpaints on undo; render_strokes and strokes_to_mnist draw every stroke afresh: after
-    # each edit both ways must give the very same pixels.
-    rng = np.random.default_rng(0)
-    strokes = Strokes(pen_width=12)
-
-    def check() -> None:
-        expected = render_strokes(strokes.strokes, strokes.size, strokes.pen_width)
-        np.testing.assert_array_equal(strokes.image(), expected)
-        model_input = strokes.model_input()
-        if strokes.strokes:
-            expected = strokes_to_mnist(strokes.strokes, strokes.pen_width)
-            np.testing.assert_array_equal(model_input, expected)
-        else:
-            assert model_input is None
-
-    for step in range(400):
-        action = rng.choice(
-            ["stroke", "open", "undo", "undo", "by hand"], p=[0.6, 0.1, 0.2, 0.05, 0.05]
-        )
-        if action in ("stroke", "open"):
-            start = rng.uniform(-20, 300, size=2)
-            points = start + np.cumsum(rng.normal(0, 12, size=(rng.integers(1, 30), 2)), axis=0)
-            strokes.begin(*start)
-            for x, y in points:
-                strokes.extend(x, y)
-            if action == "open":
-                check()  # the stroke being drawn is in the image too
-            strokes.end()
-        elif action == "undo":
-            strokes.undo()
-        elif strokes.strokes:  # changed by hand: a stroke removed, or one added at the end
-            if rng.random() < 0.5:
-                strokes.strokes.pop(int(rng.integers(len(strokes.strokes))))
-            else:
-                strokes.strokes.append([(140.0, 140.0), (150.0, 160.0)])
-        if step == 200:
-            strokes.clear()
-        if step == 300:
-            strokes.pen_width = 7  # a new pen width redraws the kept raster
-        check()
-    assert len(strokes) > 20

@@ -7,9 +7,9 @@
 - ``page_canvas``: ``PageCanvas``, an anywidget canvas whose page draws the ink (Colab).
 - ``canvas_choice``: ``make_canvas``: which of the two the pad uses (``MNIST_LESSON_CANVAS``).
 - ``strokes``: ``Strokes``, the pen's strokes as data (no widgets).
-- ``reading``: ``Prediction`` and ``DrawingReader``: a drawing read by the network.
 - ``preprocess``: ``to_mnist`` and ``render_strokes``: pure NumPy / Pillow / SciPy.
-- ``prediction_view``: the widgets that show a reading.
+- ``prediction_view``: ``Prediction``, a drawing read by the network, and the widgets that
+  show it.
 - ``inside``: ``InsideView``, every layer's output for the drawing and one pixel's sum;
   ``inside_render`` draws its pictures and text.
 - ``touch``: ``DrawingFinger``, which follows the finger that started a stroke.

@@ -102,27 +102,27 @@ class InsideView:
         text = f"<b>{html.escape(name)}</b>: {html.escape(caption)}"
         return HTML(text, layout=Layout(margin="6px 0 0 0")), Image(format="png")
 
-    def show(self, digit: np.ndarray | None, layer_values: list | None = None) -> None:
+    def show(self, digit: np.ndarray | None, outputs: list | None = None) -> None:
         """Show every layer's output for ``digit`` (float 0–1, 28 × 28); None shows a blank one.
 
-        ``layer_values``, each layer's output for that digit (as the pad's ``DrawingReader``
-        keeps them), saves asking the network again. An error (a model changed under the
-        view, say) is shown in the view's title.
+        ``outputs``, ``layer_outputs(model, digit)`` when the pad has them already, saves
+        asking the network again. An error (a model changed under the view, say) is shown
+        in the view's title.
         """
         try:
-            self._show(digit, layer_values)
+            self._show(digit, outputs)
         except Exception as error:  # an event handler's error would show nowhere a learner looks
             message = html.escape(f"{type(error).__name__}: {error}")
             self.title.value = f"{TITLE}<br><b style='color:#b00'>Cannot show it:</b> {message}"
         else:
             self.title.value = TITLE
 
-    def _show(self, digit: np.ndarray | None, layer_values: list | None) -> None:
+    def _show(self, digit: np.ndarray | None, outputs: list | None) -> None:
         digit = np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.float32) if digit is None else digit
         if self.shown and np.array_equal(digit, self.digit):
             return  # the pen-up reading of what was read while drawing: nothing new to show
         self.digit, self.shown = digit, True
-        self.outputs = layer_outputs(self.model, self.digit, layer_values)
+        self.outputs = outputs if outputs is not None else layer_outputs(self.model, digit)
         self._put(self.rows[0][1], enlarge(gray(self.digit, 1), 3))
         for index, (output, (caption, picture)) in enumerate(
             zip(self.outputs, self.rows[1:], strict=True)

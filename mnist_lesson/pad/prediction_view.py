@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import html
 import io
+from dataclasses import dataclass, field
 
 import numpy as np
 from ipywidgets import HTML, FloatProgress, GridBox, Image, Layout, VBox
 from PIL import Image as PILImage
 
 from mnist_lesson.data.sprite import IMAGE_SIZE
-from mnist_lesson.pad.reading import Prediction
 from mnist_lesson.pad.widget_tree import close_widget_tree
 
 HINT = "Draw a digit (0–9) in the black square with your mouse or finger."
 DRAWING = "(drawing…)"  # after a reading made while the pen is down
 BAR_STEPS = 500  # a bar shows its probability to the nearest 1 / BAR_STEPS
 SEEN_SCALE = 4  # the 28 × 28 image the model saw is shown this many times bigger
+
+
+@dataclass(frozen=True, eq=False)
+class Prediction:
+    """The network's reading of one drawing."""
+
+    digit: int  # the most likely class, 0–9
+    probabilities: np.ndarray  # float32 (10,), the softmax output, summing to 1
+    image: np.ndarray = field(repr=False)  # float32 28 × 28: what the network saw
+
+    @property
+    def confidence(self) -> float:
+        """Return the probability of the predicted digit, 0–1."""
+        return float(self.probabilities[self.digit])
 
 
 def png_bytes(image: np.ndarray, scale: int = SEEN_SCALE) -> bytes:

@@ -13,7 +13,8 @@ The pen's strokes are recorded in Python from the canvas's mouse and touch event
 (``Strokes``) and rasterised in Python, so nothing depends on the browser sending pixels back.
 The canvas only shows the strokes, drawn at most once a frame, so a burst of events never
 makes the pad fall behind the pen. The pad reads the drawing ten times a second while you
-draw, and when the pen lifts (``DrawingReader``). ``inside=True`` adds ``InsideView``.
+draw, and when the pen lifts: ``strokes_to_mnist``, then ``predict_probabilities`` (or, with
+``inside=True``, ``layer_outputs``, whose last layer gives the probabilities to ``InsideView``).
 """
 
 from __future__ import annotations
@@ -25,15 +26,15 @@ from functools import partial
 
 from ipywidgets import Button, HBox, Layout, VBox
 
+from mnist_lesson.model_insides import layer_outputs
 from mnist_lesson.pad.canvas_choice import make_canvas
 from mnist_lesson.pad.inside import InsideView
-from mnist_lesson.pad.prediction_view import PredictionView
+from mnist_lesson.pad.prediction_view import Prediction, PredictionView
 from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
-from mnist_lesson.pad.reading import DrawingReader, Prediction
 from mnist_lesson.pad.strokes import Strokes
 from mnist_lesson.pad.touch import DrawingFinger
 from mnist_lesson.pad.widget_tree import close_widget_tree
-from mnist_lesson.predict import check_network
+from mnist_lesson.predict import check_network, predict_probabilities
 
 FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
 READ_SECONDS = 1 / 10  # while the pen is down, the pad reads the drawing at most this often
@@ -49,8 +50,8 @@ class DrawingPad:
 
     Args:
         model: a Keras model for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs; it
-            is checked when the pad is made (a clear ``ValueError`` otherwise) and read
-            by a ``DrawingReader``, never through ``model.predict``.
+            is checked when the pad is made (a clear ``ValueError`` otherwise) and called
+            directly (``predict_probabilities``), never through ``model.predict``.
         pen_width: the pen's diameter in canvas pixels.
         name: the pad's name; a new pad replaces the live pad of the same name.
         inside: show ``InsideView`` under the pad: each layer's output for the drawing, and
@@ -76,7 +77,6 @@ class DrawingPad:
         _live_pads[name] = self
         self.name = name
         self.model = model
-        self.reader = DrawingReader(model)
         self.strokes = Strokes(PAD_SIZE, pen_width)
         self.finger = DrawingFinger(PAD_SIZE)  # which listed touch draws (touch.py)
         self.prediction: Prediction | None = None
@@ -135,7 +135,6 @@ class DrawingPad:
         if self.strokes.drawing:  # a pen-up went missing: end the stroke where it was
             self._pen_up(*self.strokes.strokes[-1][-1])
         self.strokes.begin(x, y)
-        self.reader.refresh()  # the network may have trained since the last stroke
         if not self.canvas.draws_own_ink:
             with self.canvas.hold():
                 self.canvas.fill_circle(x, y, self.strokes.pen_width / 2)
@@ -207,39 +206,41 @@ class DrawingPad:
         self.canvas.paint(self.strokes)
         self._pending.clear()
 
-    def _read(self, fresh: bool = False) -> None:
-        """Read the drawing with the model and show the result, or the error, in the panel.
-
-        ``fresh`` reads the network's weights again first (pen-down does so for a stroke).
-        """
+    def _read(self) -> None:
+        """Read the drawing with the model and show the result, or the error, in the panel."""
         self._last_read = time.perf_counter()
+        outputs = None
         try:
-            if self.reader.model is not self.model:  # pad.model was set to another network
-                self.reader = DrawingReader(self.model)
-            elif fresh:  # no pen-down since the network may have trained: read its weights
-                self.reader.refresh()
-            self.prediction = self.reader.read(self.strokes.model_input())
+            digit = self.strokes.model_input()
+            if digit is None:
+                self.prediction = None
+            else:
+                if self.inside is not None:  # every layer's output: the last is the reading
+                    outputs = layer_outputs(self.model, digit)
+                    probabilities = outputs[-1].values
+                else:
+                    probabilities = predict_probabilities(self.model, digit)
+                self.prediction = Prediction(int(probabilities.argmax()), probabilities, digit)
         except Exception as error:  # an event handler's error would show nowhere a learner looks
             self.prediction = None
             self.view.show_error(error)
             return
         self.view.show(self.prediction, drawing=self.strokes.drawing)
         if self.inside is not None:
-            digit = None if self.prediction is None else self.prediction.image
-            self.inside.show(digit, self.reader.layer_values)
+            self.inside.show(digit, outputs)
 
     # Buttons.
     def clear(self, *_) -> None:
         """Erase every stroke and show the hint to draw."""
         self.strokes.clear()
         self._redraw()
-        self._read(fresh=True)
+        self._read()
 
     def undo(self, *_) -> None:
         """Remove the last stroke and read what is left."""
         if self.strokes.undo():
             self._redraw()
-            self._read(fresh=True)
+            self._read()
 
     def close(self) -> None:
         """Detach the handlers, close the widgets and drop the model; the pad stops working."""
@@ -253,6 +254,6 @@ class DrawingPad:
         self.view.close()  # all it made, also what is not (or no longer) in the pad's tree
         if self.inside is not None:
             self.inside.close()
-        self.model = self.reader = None
+        self.model = None
         if _live_pads.get(self.name) is self:
             del _live_pads[self.name]
