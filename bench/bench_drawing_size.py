@@ -47,9 +47,9 @@ def main() -> None:
     parser.add_argument("--train-seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--drawing-seed", type=int, default=0)
     args = parser.parse_args()
-    from mnist_lesson.pad.preprocess import render_strokes, to_mnist
-    from mnist_lesson.pen_replay import HEIGHTS, pad_strokes, random_placements
-    from mnist_lesson.recipe import TrainConfig, train_model
+    from mnist_lesson.data.pen_replay import HEIGHTS, pad_strokes, random_placements
+    from mnist_lesson.ink import render_strokes, to_mnist
+    from mnist_lesson.training.recipe import TrainConfig, train_model
 
     data, digits = common.sample_and_pen_digits(args)
     labels = np.array([digit.label for digit in digits])

@@ -85,6 +85,17 @@ def main() -> None:
 
             return hook
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.draws, self.starts, self.costs = 0, [], []  # each redraw's start and cost
+
+        def _draw(self):
+            started = time.perf_counter()
+            super()._draw()
+            self.draws += 1
+            self.starts.append(started)
+            self.costs.append(time.perf_counter() - started)
+
         on_train_begin = _timed("on_train_begin")
         on_epoch_begin = _timed("on_epoch_begin")
         on_train_batch_end = _timed("on_train_batch_end")
@@ -123,11 +134,11 @@ def main() -> None:
             times[with_plot].append(seconds)
             cpu_times[with_plot].append(cpu)
             if with_plot:
-                draws.append(live.renderer.draws)
+                draws.append(live.draws + 1)  # and the final figure, drawn at the end
                 shares.append(live.inside / seconds)
                 cpu_shares.append(live.inside_cpu / cpu)
-                gaps.extend(np.diff(live.figure_throttle.starts))
-                costs.extend(live.figure_throttle.costs)
+                gaps.extend(np.diff(live.starts))
+                costs.extend(live.costs)
     names = ((False, "without"), (True, "with   "), (None, "with an empty batch hook,"))
     for with_plot, name in names[: 3 if arguments.empty_hook else 2]:
         walls = ", ".join(f"{t:.2f}" for t in times[with_plot])

@@ -39,7 +39,7 @@ BANDS = [(70, 110), (110, 150), (150, 200), (200, 251)]
 
 def parse_args() -> argparse.Namespace:
     """Parse the drawing seed, the sample and the models to read with."""
-    from mnist_lesson.recipe import TrainConfig
+    from mnist_lesson.training.recipe import TrainConfig
 
     default_pen_strokes = TrainConfig().pen_strokes
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -70,7 +70,7 @@ def parse_args() -> argparse.Namespace:
 def models(args: argparse.Namespace, data):
     """Yield ``(name, model)``: the saved models given, or ones trained now, one at a time."""
     from mnist_lesson.networks import load_model
-    from mnist_lesson.recipe import TrainConfig, train_model
+    from mnist_lesson.training.recipe import TrainConfig, train_model
 
     for path in args.model or []:
         yield path, load_model(path)
@@ -89,7 +89,7 @@ def main() -> None:
     """Draw the test digits like a learner and print the accuracies of each model."""
     args = parse_args()
     from mnist_lesson.data.mnist import MnistData
-    from mnist_lesson.pad.preprocess import MODEL_SIDE, PEN_WIDTH, shrink_whole_canvas, to_mnist
+    from mnist_lesson.ink import MODEL_SIDE, PEN_WIDTH, shrink_whole_canvas, to_mnist
 
     data = MnistData(common.sample_folder(args.sample), seed=0).load()
     images, labels = data.split("test")

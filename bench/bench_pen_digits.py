@@ -59,8 +59,8 @@ def tile_training_digits(data, rows: int) -> None:
 
 def held_out_drawings(digits, seed: int):
     """Replay each digit once at a random size and place; return (pad's input, shrunk, heights)."""
-    from mnist_lesson.pad.preprocess import render_strokes, shrink_whole_canvas, strokes_to_mnist
-    from mnist_lesson.pen_replay import HEIGHTS, pad_strokes, random_placements
+    from mnist_lesson.data.pen_replay import HEIGHTS, pad_strokes, random_placements
+    from mnist_lesson.ink import render_strokes, shrink_whole_canvas, strokes_to_mnist
 
     heights, corners = random_placements(digits, HEIGHTS, np.random.default_rng(seed))
     through_pad, shrunk = [], []
@@ -73,8 +73,8 @@ def held_out_drawings(digits, seed: int):
 
 def at_each_band(digits) -> list[np.ndarray]:
     """Return the pad's input for every digit replayed at each band's middle height."""
-    from mnist_lesson.pad.preprocess import strokes_to_mnist
-    from mnist_lesson.pen_replay import pad_strokes
+    from mnist_lesson.data.pen_replay import pad_strokes
+    from mnist_lesson.ink import strokes_to_mnist
 
     middles = [(low + min(high, 250)) / 2 for low, high in BANDS]
     return [
@@ -85,7 +85,7 @@ def at_each_band(digits) -> list[np.ndarray]:
 def main() -> None:
     """Train each network, read the held-out writers' drawings, print the figures."""
     args = parse_args()
-    from mnist_lesson.recipe import TrainConfig, train_model
+    from mnist_lesson.training.recipe import TrainConfig, train_model
 
     data, digits = common.sample_and_pen_digits(args)
     if args.train_digits:

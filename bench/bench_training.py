@@ -29,7 +29,7 @@ def main() -> None:
     from mnist_lesson.data.mnist import MnistData
     from mnist_lesson.evaluation import evaluate
     from mnist_lesson.model import build_model, compile_model
-    from mnist_lesson.recipe import TrainConfig, train_model
+    from mnist_lesson.training.recipe import TrainConfig, train_model
 
     data = MnistData(sample_folder(arguments.data_folder), seed=0).load()
 

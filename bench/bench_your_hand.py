@@ -29,7 +29,7 @@ QUICK_WRITERS = 3  # writers per group without --all
 
 def parse_args() -> argparse.Namespace:
     """Parse the writers, the base network and the fine-tuning recipe."""
-    from mnist_lesson.fine_tuning import FineTuneConfig
+    from mnist_lesson.training.fine_tuning import FineTuneConfig
 
     default = FineTuneConfig()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -53,7 +53,7 @@ def parse_args() -> argparse.Namespace:
 
 def writer_drawings(digits, seed: int):
     """Replay a writer's digits once through the pad; return float images and labels."""
-    from mnist_lesson.pen_replay import HEIGHTS, random_placements, render_pen_digits
+    from mnist_lesson.data.pen_replay import HEIGHTS, random_placements, render_pen_digits
 
     placements = random_placements(digits, HEIGHTS, np.random.default_rng(seed))
     images = render_pen_digits(digits, *placements).astype(np.float32) / 255
@@ -71,9 +71,9 @@ def first_of_each(labels: np.ndarray, count: int) -> np.ndarray:
 def main() -> None:
     """Train or load the base network, fine-tune it per writer, print the figures."""
     args = parse_args()
-    from mnist_lesson.fine_tuning import FineTuneConfig, fine_tune
     from mnist_lesson.networks import load_model
-    from mnist_lesson.recipe import TrainConfig, train_model
+    from mnist_lesson.training.fine_tuning import FineTuneConfig, fine_tune
+    from mnist_lesson.training.recipe import TrainConfig, train_model
 
     data, digits = common.sample_and_pen_digits(args)
     test_images, test_labels = common.test_digits(data)

@@ -44,7 +44,7 @@ def load_data_and_model(args: argparse.Namespace):
     """
     from mnist_lesson.data.mnist import MnistData
     from mnist_lesson.networks import load_model
-    from mnist_lesson.recipe import TrainConfig, train_model
+    from mnist_lesson.training.recipe import TrainConfig, train_model
 
     data = MnistData(sample_folder(args.sample), seed=0).load()
     if args.model:
@@ -65,7 +65,8 @@ def read_right(model, images, labels):
 def sample_and_pen_digits(args: argparse.Namespace):
     """Return the sample as ``MnistData`` and the pen digits (``--sample``, ``--pen-folder``)."""
     from mnist_lesson.data.mnist import MnistData
-    from mnist_lesson.data.pen_digits import find_pen_digits, read_pen_digits
+    from mnist_lesson.data.pen_digits import find_pen_digits
+    from mnist_lesson.data.unipen import read_pen_digits
 
     data = MnistData(sample_folder(args.sample), seed=0).load()
     return data, read_pen_digits(find_pen_digits(args.pen_folder))

@@ -31,7 +31,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH, render_strokes
+from mnist_lesson.ink import PAD_SIZE, PEN_WIDTH, render_strokes
 
 UPSCALE = 4  # the centre line is traced on the digit enlarged this many times
 FILL_FACTOR = 2.0  # a part is filled where it is this many times thicker than the stroke

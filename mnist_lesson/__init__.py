@@ -8,16 +8,18 @@ holds each name; the README lists them with what they are for.
 The modules, by role (a subpackage groups the modules of one part):
 
 - ``lesson``: fast mode, the data a lesson uses, and the network it loads or trains.
-- ``data/``: MNIST's sprite format, its download, and ``MnistData`` (split and batches);
-  real pen-drawn digits (``pen_digits``), replayed on the pad by ``pen_replay``.
-- ``model``: the lesson's layers; ``recipe``: how the lesson trains them (``TrainConfig``,
-  ``train_model``), with ``augment`` (shifts and turns) and ``even_pen`` (digits redrawn
-  with the pad's pen); ``fine_tuning``: a copy taught someone's own handwriting;
-  ``networks``: trained networks saved under the name of their origin.
+- ``data/``: every data source: MNIST's sprite, its download and cache, ``MnistData``
+  (split and batches); real pen-drawn digits (``unipen``, ``pen_digits``), replayed on the
+  pad (``pen_replay``); a learner's saved drawings (``drawings``).
+- ``ink``: a drawing's strokes into the network's 28 × 28 input (``to_mnist``), the pad's
+  sizes; used by the pad and by training alike.
+- ``model``: the lesson's layers; ``training/``: how the lesson trains them (``recipe``,
+  ``augment``, ``even_pen``, ``pen_mixing``, ``memory``) and ``fine_tuning``, a copy taught
+  someone's own handwriting; ``networks``: trained networks saved under their origin's name.
 - ``predict``: the one way to ask a network for probabilities.
 - ``evaluation`` and ``model_insides``: the numbers; ``plots`` draws them (on ``figures``).
 - ``live/``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs, Pause and Stop.
-- ``pad/``: the drawing pad and ``to_mnist``.
+- ``pad/``: the drawing pad's widgets.
 - ``exercises/``: the checks of each lesson's *Your turn*, one module per lesson.
 - ``colab`` and ``tensorflow_logs``: the setup cell, and TensorFlow's start-up lines hidden.
 """
@@ -41,26 +43,19 @@ PUBLIC_NAMES: dict[str, str] = {
     # The data.
     "MnistData": "data.mnist",
     "IMAGES_FILE": "data.sprite",
-    "LABELS_FILE": "data.sprite",
-    "IMAGE_SIZE": "data.sprite",
-    "NUM_CLASSES": "data.sprite",
     "find_pen_digits": "data.pen_digits",
-    "read_pen_digits": "data.pen_digits",
-    "pen_digit_to_mnist": "pen_replay",
-    "pen_digit_inputs": "pen_replay",
+    "read_pen_digits": "data.unipen",
+    "pen_digit_inputs": "data.pen_replay",
     # The network, its training, and the saved networks.
     "build_model": "model",
     "compile_model": "model",
-    "TrainConfig": "recipe",
-    "train_model": "recipe",
-    "redraw_with_pen": "even_pen",
-    "fine_tune": "fine_tuning",
+    "TrainConfig": "training.recipe",
+    "train_model": "training.recipe",
+    "redraw_with_pen": "training.even_pen",
+    "fine_tune": "training.fine_tuning",
     "LivePlot": "live.callback",
-    "NETWORKS": "networks",
     "save_network": "networks",
     "load_network": "networks",
-    "save_model": "networks",
-    "load_model": "networks",
     # Asking the network, and what it got right.
     "predict_probabilities": "predict",
     "evaluate": "evaluation",
@@ -74,14 +69,12 @@ PUBLIC_NAMES: dict[str, str] = {
     "conv_sum": "model_insides",
     # The drawing pad.
     "DrawingPad": "pad.widget",
-    "InsideView": "pad.inside",
-    "to_mnist": "pad.preprocess",
-    "strokes_to_mnist": "pad.preprocess",
-    "shrink_whole_canvas": "pad.preprocess",
-    "render_strokes": "pad.preprocess",
-    "save_pen_writer_drawings": "pen_replay",
+    "to_mnist": "ink",
+    "shrink_whole_canvas": "ink",
+    "render_strokes": "ink",
+    "save_pen_writer_drawings": "data.drawings",
     "CollectPad": "pad.collect",
-    "read_drawings": "pad.drawings",
+    "read_drawings": "data.drawings",
     # The exercises' checks, lesson by lesson.
     "check_flat_index": "exercises.data",
     "check_rarest_digit": "exercises.data",

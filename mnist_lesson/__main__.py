@@ -16,7 +16,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from mnist_lesson.networks import can_write, nearest_existing, network_path, save_model
-from mnist_lesson.recipe import TrainConfig, setting_help
+from mnist_lesson.training.recipe import TrainConfig, setting_help
 
 
 def _whole_number(least: int):
@@ -149,7 +149,7 @@ def _pen_digits(config: TrainConfig, folder: str | None) -> tuple[TrainConfig, l
     """Return the settings and the pen digits to train with: none when turned off."""
     if not config.pen_data or folder == "none":
         return replace(config, pen_data=0.0), None
-    from mnist_lesson.pen_replay import pen_digits_for
+    from mnist_lesson.training.recipe import pen_digits_for
 
     return pen_digits_for(config, folder)
 
@@ -176,7 +176,7 @@ def train_command(arguments: argparse.Namespace) -> int:
     from mnist_lesson.data.mnist import MnistData
     from mnist_lesson.evaluation import evaluate
     from mnist_lesson.live.callback import LivePlot
-    from mnist_lesson.recipe import train_model
+    from mnist_lesson.training.recipe import train_model
 
     config, pen_digits = _pen_digits(config, arguments.pen_data_folder)
     data = MnistData(arguments.data_folder, seed=config.seed).load()

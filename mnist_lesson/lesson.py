@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mnist_lesson.data.mnist import MnistData
-from mnist_lesson.recipe import TrainConfig
+from mnist_lesson.training.recipe import TrainConfig
 
 if TYPE_CHECKING:
     import keras
@@ -116,7 +116,7 @@ def load_or_train_model(
     """
     from mnist_lesson.evaluation import evaluate
     from mnist_lesson.networks import load_network, network_path
-    from mnist_lesson.recipe import train_model
+    from mnist_lesson.training.recipe import train_model
 
     settings = settings or lesson_settings()
     if any(network_path(name).is_file() for name in names):

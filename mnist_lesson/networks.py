@@ -52,7 +52,7 @@ def can_write(folder: Path) -> bool:
 
 def networks_folder() -> Path:
     """Return the folder that holds the saved networks (see the module's docstring)."""
-    from mnist_lesson.data.mnist import cache_folder, user_cache_folder
+    from mnist_lesson.data.cache import cache_folder, user_cache_folder
 
     given = os.environ.get(NETWORKS_ENV)
     if given:

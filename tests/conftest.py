@@ -42,7 +42,8 @@ def sample_folder() -> Path | None:
     test run into a temporary folder; else None, and the tests that need digits skip with
     ``MISSING_DIGITS``.
     """
-    from mnist_lesson.data.mnist import DATA_ENV, cache_folder
+    from mnist_lesson.data.cache import cache_folder
+    from mnist_lesson.data.mnist import DATA_ENV
     from mnist_lesson.data.sprite import IMAGES_FILE, LABELS_FILE, read_sprite, write_sprite
 
     named = os.environ.get(SAMPLE_ENV)

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
+from mnist_lesson.data.drawings import STROKES_FILE, read_drawings
 from mnist_lesson.data.sprite import IMAGES_FILE, read_sprite
+from mnist_lesson.ink import strokes_to_mnist
 from mnist_lesson.pad.collect import CollectPad
-from mnist_lesson.pad.drawings import STROKES_FILE, read_drawings
-from mnist_lesson.pad.preprocess import strokes_to_mnist
 from tests.conftest import REPO_ROOT
 from tests.test_pad import BAR, ONE, mouse_stroke, still_open, widgets_made
 
@@ -152,8 +152,9 @@ SHARED_PEN_FILE = REPO_ROOT.parent / "shared" / "pen-digits" / "pendigits-orig.t
 def test_a_pen_writer_stands_in_for_the_learner_as_a_collect_pad_would_save(
     quick_model, tmp_path, monkeypatch
 ):
-    from mnist_lesson.data.pen_digits import read_pen_digits
-    from mnist_lesson.pen_replay import pad_strokes, save_pen_writer_drawings
+    from mnist_lesson.data.drawings import save_pen_writer_drawings
+    from mnist_lesson.data.pen_replay import pad_strokes
+    from mnist_lesson.data.unipen import read_pen_digits
 
     monkeypatch.setenv("MNIST_LESSON_PEN_DATA", str(SHARED_PEN_FILE.parent))
     save_pen_writer_drawings(tmp_path / "pen", writer=3, per_digit=2, start=1)

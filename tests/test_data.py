@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from mnist_lesson.data import cache as cache_module
 from mnist_lesson.data import mnist as data_module
 from mnist_lesson.data.mnist import DATA_ENV, MnistData, find_sprite
 from mnist_lesson.data.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError, write_sprite
@@ -114,15 +115,15 @@ def test_missing_folder_names_the_folder_files_and_fix(tmp_path, monkeypatch):
 
 def test_cache_is_used_without_downloading(tiny_sprite, monkeypatch):
     monkeypatch.delenv(DATA_ENV, raising=False)
-    monkeypatch.setattr(data_module, "cache_folder", lambda: tiny_sprite[0])
+    monkeypatch.setattr(cache_module, "cache_folder", lambda: tiny_sprite[0])
     monkeypatch.setattr(data_module, "download_sprite", pytest.fail)
     assert len(MnistData().load().train_images) == 55
 
 
 def test_cache_outside_a_repository_is_a_per_user_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(data_module, "_REPO_ROOT", tmp_path)  # no pyproject.toml there
+    monkeypatch.setattr(cache_module, "_REPO_ROOT", tmp_path)  # no pyproject.toml there
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert data_module.cache_folder() == tmp_path / "cache" / "mnist-lesson"
+    assert cache_module.cache_folder() == tmp_path / "cache" / "mnist-lesson"
 
 
 def test_the_data_variable_naming_a_file_says_it_is_a_file(tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_lesson.data import mnist as data_module
+from mnist_lesson.data import cache as cache_module
 from mnist_lesson.data.download import download_sprite
 from mnist_lesson.data.mnist import DATA_ENV, MnistData
 from mnist_lesson.data.sprite import IMAGES_FILE, LABELS_FILE, MnistDataError
@@ -94,7 +94,7 @@ def cache(tmp_path, monkeypatch) -> Path:
     """An empty cache folder that MnistData downloads into."""
     folder = tmp_path / "cache"
     monkeypatch.delenv(DATA_ENV, raising=False)
-    monkeypatch.setattr(data_module, "cache_folder", lambda: folder)
+    monkeypatch.setattr(cache_module, "cache_folder", lambda: folder)
     return folder
 
 

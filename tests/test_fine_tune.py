@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from mnist_lesson.data.sprite import read_sprite, write_sprite
-from mnist_lesson.fine_tuning import FineTuneConfig, fine_tune
 from mnist_lesson.predict import predict_probabilities
+from mnist_lesson.training.fine_tuning import FineTuneConfig, fine_tune
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_a_copy_learns_a_new_labelling_and_the_original_is_untouched(
     before = predict_probabilities(quick_model, images).argmax(axis=1)
     assert (before == new_labels).mean() < 0.2  # the network reads the digits as they are
     config = FineTuneConfig(epochs=8, learning_rate=0.003, shift_pixels=0, rotation_degrees=0)
-    tuned = fine_tune(quick_model, images, new_labels, config=config)
+    tuned = fine_tune(quick_model, images, new_labels, config=config, mix_with=None)  # alone
     assert tuned is not quick_model
     assert (predict_probabilities(tuned, images).argmax(axis=1) == new_labels).mean() >= 0.9
     for kept, now in zip(weights, quick_model.get_weights(), strict=True):
@@ -55,6 +55,25 @@ def test_floats_and_uint8_give_the_same_network(quick_model, relabelled_sprite, 
     )
     for a, b in zip(as_uint8.get_weights(), as_tuple.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_by_default_the_lessons_mnist_is_mixed_in(
+    quick_model, relabelled_sprite, sample_data, sample_dir, monkeypatch
+):
+    # Found as the lessons find it (here $MNIST_LESSON_DATA, the sample): the same network as
+    # with the sample given, and another one than with the drawings alone.
+    monkeypatch.setenv("MNIST_LESSON_DATA", str(sample_dir))
+    images, one_hot = relabelled_sprite
+    labels = one_hot.argmax(axis=1)
+    config = FineTuneConfig(epochs=1, repeats=2)
+    default = fine_tune(quick_model, images, labels, config=config)
+    given = fine_tune(quick_model, images, labels, config=config, mix_with=sample_data)
+    alone = fine_tune(quick_model, images, labels, config=config, mix_with=None)
+    for a, b in zip(default.get_weights(), given.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert not all(
+        np.allclose(a, b) for a, b in zip(default.get_weights(), alone.get_weights(), strict=True)
+    )
 
 
 def small_network(outputs: int = 10):
@@ -94,7 +113,7 @@ def test_a_network_without_ten_outputs_is_refused():
         ({"epochs": 0}, "epochs must be a whole number of at least 1, not 0"),
         ({"own_share": 0.0}, r"own_share must be a number in \(0, 1\], not 0.0"),
         ({"own_share": 0.001}, "is no drawing: raise own_share or batch_size"),
-        ({"learning_rate": "fast"}, r"learning_rate must be a number in \(0, 1\], not 'fast'"),
+        ({"learning_rate": "fast"}, r"learning_rate must be a number between 0 and 1.*'fast'"),
     ],
 )
 def test_bad_settings_are_refused_naming_the_setting(setting, message):

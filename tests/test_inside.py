@@ -16,11 +16,11 @@ import pytest
 from keras import layers
 from scipy.signal import correlate2d
 
+from mnist_lesson.ink import strokes_to_mnist
 from mnist_lesson.model_insides import conv_sum, layer_outputs, pool_window
 from mnist_lesson.pad import widget as pad_widget
 from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import DRAWING
-from mnist_lesson.pad.preprocess import strokes_to_mnist
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_pad import ONE, mouse_stroke, send, still_open, widgets_made
 

@@ -83,14 +83,14 @@ def test_the_networks_live_in_the_clones_data_folder_by_default(monkeypatch):
 
 
 def test_an_unwritable_cache_folder_sends_the_networks_to_the_users_own(tmp_path, monkeypatch):
-    import mnist_lesson.data.mnist as mnist
+    import mnist_lesson.data.cache as cache
     import mnist_lesson.networks as networks_module
 
     monkeypatch.delenv(NETWORKS_ENV, raising=False)
     shared = tmp_path / "shared"
     shared.mkdir()
-    monkeypatch.setattr(mnist, "cache_folder", lambda: shared)
-    monkeypatch.setattr(mnist, "user_cache_folder", lambda: tmp_path / "home" / "cache")
+    monkeypatch.setattr(cache, "cache_folder", lambda: shared)
+    monkeypatch.setattr(cache, "user_cache_folder", lambda: tmp_path / "home" / "cache")
     assert networks_folder() == shared / "networks"
     # What os.access says for a user without write permission (root is never refused).
     monkeypatch.setattr(networks_module.os, "access", lambda path, mode: False)

@@ -21,9 +21,9 @@ from ipycanvas.canvas import COMMANDS
 from ipywidgets import Widget
 from PIL import Image
 
+from mnist_lesson.ink import MODEL_SIDE, PEN_WIDTH, render_strokes, to_mnist
 from mnist_lesson.pad import widget as pad_widget
 from mnist_lesson.pad.prediction_view import BAR_STEPS, HINT, PredictionView, png_bytes
-from mnist_lesson.pad.preprocess import MODEL_SIDE, PEN_WIDTH, render_strokes, to_mnist
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_preprocess import reference_strokes
 

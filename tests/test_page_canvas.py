@@ -13,12 +13,12 @@ import sys
 import numpy as np
 import pytest
 
+from mnist_lesson.ink import PEN_WIDTH
 from mnist_lesson.pad import canvas_choice
 from mnist_lesson.pad.canvas import PadCanvas
 from mnist_lesson.pad.canvas_choice import CANVAS_VARIABLE, choose_canvas, fallback_line
 from mnist_lesson.pad.collect import CollectPad
 from mnist_lesson.pad.page_canvas import PageCanvas
-from mnist_lesson.pad.preprocess import PEN_WIDTH
 from mnist_lesson.pad.widget import DrawingPad
 from tests.test_pad import BAR, ONE, mouse_stroke, send, still_open, widgets_made
 

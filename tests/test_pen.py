@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from mnist_lesson.even_pen import enlarge, redraw_with_pen
+from mnist_lesson.training.even_pen import enlarge, redraw_with_pen
 
 
 def vertical_bar(width: int) -> np.ndarray:
@@ -108,13 +108,13 @@ def test_no_digits_give_no_digits():
 
 
 def test_digits_are_redrawn_alike_in_chunks_and_one_at_a_time(monkeypatch, random_digits_8):
-    import mnist_lesson.even_pen
+    import mnist_lesson.training.even_pen
 
     widths = np.linspace(1.0, 3.5, len(random_digits_8))
     one_by_one = [
         redraw_with_pen(digit[None], widths[[i]]) for i, digit in enumerate(random_digits_8)
     ]
-    monkeypatch.setattr(mnist_lesson.even_pen, "CHUNK", 3)  # chunks of 3, 3 and 2 digits
+    monkeypatch.setattr(mnist_lesson.training.even_pen, "CHUNK", 3)  # chunks of 3, 3 and 2 digits
     np.testing.assert_array_equal(
         redraw_with_pen(random_digits_8, widths), np.concatenate(one_by_one)
     )

@@ -12,20 +12,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_lesson.data import mnist as mnist_module
+from mnist_lesson.data import cache as cache_module
 from mnist_lesson.data.pen_digits import (
     PEN_DATA_ENV,
+    ZIP_MEMBER,
+    download_pen_digits,
+    find_pen_digits,
+)
+from mnist_lesson.data.pen_replay import pad_strokes, pen_digit_to_mnist, random_placements
+from mnist_lesson.data.sprite import MnistDataError
+from mnist_lesson.data.unipen import (
     PEN_FILE,
     PenDataError,
     PenDigit,
-    find_pen_digits,
     parse_unipen,
     read_pen_digits,
 )
-from mnist_lesson.data.pen_download import ZIP_MEMBER, download_pen_digits
-from mnist_lesson.data.sprite import MnistDataError
-from mnist_lesson.pad.preprocess import strokes_to_mnist
-from mnist_lesson.pen_replay import pad_strokes, pen_digit_to_mnist, random_placements
+from mnist_lesson.ink import strokes_to_mnist
 from tests.test_download import SpriteServer
 
 SNIPPET = """.INCLUDE        dene.doc
@@ -167,7 +170,7 @@ def pen_server():
 def test_download_unpacks_validates_and_caches(pen_server, tmp_path, monkeypatch, capsys):
     cache = tmp_path / "cache"
     monkeypatch.delenv(PEN_DATA_ENV, raising=False)
-    monkeypatch.setattr(mnist_module, "cache_folder", lambda: cache)
+    monkeypatch.setattr(cache_module, "cache_folder", lambda: cache)
     path = find_pen_digits(url=pen_server.url)
     assert path == cache / PEN_FILE and path.read_text() == SHORT
     assert [p.name for p in cache.iterdir()] == [PEN_FILE]  # no staging folder left
@@ -204,13 +207,12 @@ def test_bad_downloads_cache_nothing_and_say_what_to_do(case, pen_server, tmp_pa
 def test_the_recipe_trains_on_mnist_alone_when_the_download_fails(
     pen_server, tmp_path, monkeypatch, capsys
 ):
-    from mnist_lesson.data import pen_download
-    from mnist_lesson.pen_replay import pen_digits_for
-    from mnist_lesson.recipe import TrainConfig
+    from mnist_lesson.data import pen_digits
+    from mnist_lesson.training.recipe import TrainConfig, pen_digits_for
 
     monkeypatch.delenv(PEN_DATA_ENV, raising=False)
-    monkeypatch.setattr(mnist_module, "cache_folder", lambda: tmp_path)
-    monkeypatch.setattr(pen_download, "PEN_URL", pen_server.url)
+    monkeypatch.setattr(cache_module, "cache_folder", lambda: tmp_path)
+    monkeypatch.setattr(pen_digits, "PEN_URL", pen_server.url)
     pen_server.files.clear()  # offline: the archive cannot be had
     config, digits = pen_digits_for(TrainConfig(epochs=2))
     assert config == TrainConfig(epochs=2, pen_data=0) and digits is None
@@ -237,8 +239,8 @@ def test_a_named_folder_without_the_file_is_refused(tmp_path, monkeypatch):
 
 
 def test_pen_data_takes_a_fixed_share_of_every_batch(sample_data):
-    from mnist_lesson.pen_replay import pen_training_digits
-    from mnist_lesson.recipe import PEN_COPIES, TrainConfig, training_dataset
+    from mnist_lesson.training.pen_mixing import pen_training_digits
+    from mnist_lesson.training.recipe import PEN_COPIES, TrainConfig, training_dataset
 
     config = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0, pen_data=0.25)
     pen_digits = parse_unipen(SNIPPET)
@@ -260,14 +262,14 @@ def test_pen_data_takes_a_fixed_share_of_every_batch(sample_data):
 
 
 def test_pen_data_without_pen_digits_says_what_to_pass(sample_data):
-    from mnist_lesson.recipe import TrainConfig, training_dataset
+    from mnist_lesson.training.recipe import TrainConfig, training_dataset
 
     with pytest.raises(ValueError, match="pass pen_digits=read_pen_digits"):
         training_dataset(sample_data, TrainConfig(pen_strokes=0, pen_data=0.25), [])
 
 
 def test_train_model_counts_an_epoch_as_one_pass_over_mnist(sample_data):
-    from mnist_lesson.recipe import TrainConfig, train_model
+    from mnist_lesson.training.recipe import TrainConfig, train_model
 
     config = TrainConfig(epochs=1, batch_size=256, pen_strokes=0, pen_data=0.25)
     model, history = train_model(

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from mnist_lesson.pad.preprocess import (
+from mnist_lesson.ink import (
     MODEL_SIDE,
     ink_fraction,
     render_strokes,

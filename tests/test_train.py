@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from mnist_lesson.recipe import TrainConfig
+from mnist_lesson.training.recipe import TrainConfig
 from tests.conftest import REPO_ROOT
 
 
@@ -43,7 +43,7 @@ def digits(count: int = 4) -> np.ndarray:
 
 
 def test_a_whole_pixel_shift_moves_the_digit_exactly():
-    from mnist_lesson.augment import move_digits
+    from mnist_lesson.training.augment import move_digits
 
     images = digits()
     zeros = np.zeros(len(images), np.float32)
@@ -54,7 +54,7 @@ def test_a_whole_pixel_shift_moves_the_digit_exactly():
 
 
 def test_a_quarter_turn_matches_numpy_rot90():
-    from mnist_lesson.augment import move_digits
+    from mnist_lesson.training.augment import move_digits
 
     images = digits()
     zeros = np.zeros(len(images), np.float32)
@@ -65,7 +65,7 @@ def test_a_quarter_turn_matches_numpy_rot90():
 def test_pen_versions_are_picked_per_digit_with_the_given_share():
     import tensorflow as tf
 
-    from mnist_lesson.augment import pick_pen_versions
+    from mnist_lesson.training.augment import pick_pen_versions
 
     pairs = np.zeros((1000, 28, 28, 2), np.float32)
     pairs[..., 1] = 1.0  # the "redrawn" channel is all ink, the original empty
@@ -83,7 +83,7 @@ def test_pen_versions_are_picked_per_digit_with_the_given_share():
 def test_augment_is_small_random_and_repeatable():
     import tensorflow as tf
 
-    from mnist_lesson.augment import augment
+    from mnist_lesson.training.augment import augment
 
     images = digits(64)
     first = np.asarray(augment(images, tf.constant([1, 2]), 2.0, 10.0))
@@ -99,7 +99,7 @@ def test_augment_is_small_random_and_repeatable():
 
 
 def test_training_batches_are_augmented_only_when_asked(sample_data):
-    from mnist_lesson.recipe import training_dataset
+    from mnist_lesson.training.recipe import training_dataset
 
     plain = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=0, pen_data=0)
     images, labels = next(iter(training_dataset(sample_data, plain)))
@@ -112,7 +112,7 @@ def test_training_batches_are_augmented_only_when_asked(sample_data):
 
 
 def test_pen_strokes_swap_in_redrawn_digits_with_the_same_labels(sample_data):
-    from mnist_lesson.recipe import training_dataset
+    from mnist_lesson.training.recipe import training_dataset
 
     pen_only = TrainConfig(shift_pixels=0, rotation_degrees=0, pen_strokes=1.0, pen_data=0)
     images, labels = next(iter(training_dataset(sample_data, pen_only)))
@@ -129,14 +129,14 @@ def test_pen_strokes_swap_in_redrawn_digits_with_the_same_labels(sample_data):
 def test_training_batches_tell_the_digits_size_as_flatten_needs(sample_data):
     # Keras 3.10 (Colab's in 2025) could not train on batches of digits of unknown size:
     # "Only one input size may be -1, not both 0 and 1", in Flatten.
-    from mnist_lesson.recipe import training_dataset
+    from mnist_lesson.training.recipe import training_dataset
 
     images = training_dataset(sample_data, TrainConfig(pen_data=0)).element_spec[0]
     assert images.shape.as_list() == [None, 28, 28, 1]
 
 
 def test_pen_strokes_mix_originals_and_redrawn_digits_repeatably_by_seed(sample_data):
-    from mnist_lesson.recipe import training_dataset
+    from mnist_lesson.training.recipe import training_dataset
 
     def first_batch(seed: int):
         config = TrainConfig(
@@ -154,7 +154,7 @@ def test_pen_strokes_mix_originals_and_redrawn_digits_repeatably_by_seed(sample_
 
 def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data):
     from mnist_lesson.model import build_model
-    from mnist_lesson.recipe import train_model
+    from mnist_lesson.training.recipe import train_model
 
     model, history = train_model(sample_data, TrainConfig(epochs=1, batch_size=256))
     kinds = [type(layer).__name__ for layer in model.layers]
@@ -166,12 +166,14 @@ def test_train_model_keeps_the_lessons_layers_and_reports_validation(sample_data
 
 
 def test_train_model_gives_free_memory_back_after_every_epoch(sample_data, monkeypatch):
-    import mnist_lesson.memory
+    import mnist_lesson.training.memory
     from mnist_lesson.data.mnist import MnistData
-    from mnist_lesson.recipe import train_model
+    from mnist_lesson.training.recipe import train_model
 
     calls = []
-    monkeypatch.setattr(mnist_lesson.memory, "release_free_memory", lambda: calls.append(1))
+    monkeypatch.setattr(
+        mnist_lesson.training.memory, "release_free_memory", lambda: calls.append(1)
+    )
     subset = MnistData(seed=0)
     subset.train_images, subset.train_labels = sample_data.split("train")
     subset.train_images, subset.train_labels = subset.train_images[:512], subset.train_labels[:512]
@@ -181,14 +183,14 @@ def test_train_model_gives_free_memory_back_after_every_epoch(sample_data, monke
 
 @pytest.mark.skipif(sys.platform != "linux", reason="glibc's malloc_trim is Linux's")
 def test_release_free_memory_runs_on_linux():
-    from mnist_lesson.memory import release_free_memory
+    from mnist_lesson.training.memory import release_free_memory
 
     assert release_free_memory() is True
 
 
 def test_train_model_needs_loaded_data():
     from mnist_lesson.data.mnist import MnistData
-    from mnist_lesson.recipe import train_model
+    from mnist_lesson.training.recipe import train_model
 
     with pytest.raises(RuntimeError, match=r"call data.load\(\)"):
         train_model(MnistData())
@@ -204,7 +206,7 @@ DEFAULT_RECIPE_FLOOR = 0.975
 @pytest.mark.slow
 def test_default_settings_reach_97_5_percent_on_the_sample(sample_data):
     from mnist_lesson.evaluation import evaluate
-    from mnist_lesson.recipe import train_model
+    from mnist_lesson.training.recipe import train_model
 
     model, _ = train_model(sample_data, validate=False)
     accuracy = evaluate(model, sample_data.test_images, sample_data.test_labels).accuracy
@@ -238,7 +240,7 @@ def test_cli_help_explains_every_option():
     # Every setting of the recipe is an option, with the help written once, in TrainConfig.
     from dataclasses import fields
 
-    from mnist_lesson.recipe import setting_help
+    from mnist_lesson.training.recipe import setting_help
 
     for field in fields(TrainConfig):
         option = "--" + field.name.replace("_", "-")

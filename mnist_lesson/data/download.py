@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from mnist_lesson.data import cache
 from mnist_lesson.data.sprite import (
     IMAGES_FILE,
     LABELS_FILE,
@@ -33,6 +34,7 @@ from mnist_lesson.data.sprite import (
 )
 
 BASE_URL = "https://storage.googleapis.com/learnjs-data/model-builder"
+DATA_ENV = "MNIST_LESSON_DATA"  # a folder holding the sprite, instead of the cache
 TIMEOUT_SECONDS = 30.0  # the longest wait for the server to connect or send anything
 DEADLINE_SECONDS = 600.0  # the longest a whole file may take (10 MB at 17 kB/s)
 CHUNK_BYTES = 1 << 16
@@ -48,11 +50,11 @@ STALE_STAGING_SECONDS = 2 * DEADLINE_SECONDS + 2 * TIMEOUT_SECONDS  # surely a k
 
 def offline_hint(folder: Path, base_url: str = BASE_URL) -> str:
     """Say which two files to fetch by hand, and where to put them."""
-    return (
-        f"To work offline, download {base_url}/{IMAGES_FILE} and {base_url}/{LABELS_FILE} "
-        f"on a machine with internet and put both files in {folder} (or in any folder, and "
-        f"set the environment variable MNIST_LESSON_DATA to that folder)."
+    fetch = (
+        f"download {base_url}/{IMAGES_FILE} and {base_url}/{LABELS_FILE} on a machine with "
+        f"internet and put both files"
     )
+    return cache.offline_hint(fetch, folder, DATA_ENV)
 
 
 def _fetch(

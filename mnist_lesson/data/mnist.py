@@ -11,13 +11,19 @@ Pixels stay ``uint8`` until a batch is asked for, so the whole set costs 51 MB, 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnist_lesson.data.download import BASE_URL, TIMEOUT_SECONDS, download_sprite, offline_hint
+from mnist_lesson.data import cache
+from mnist_lesson.data.download import (
+    BASE_URL,
+    DATA_ENV,
+    TIMEOUT_SECONDS,
+    download_sprite,
+    offline_hint,
+)
 from mnist_lesson.data.sprite import (
     DELETE_AND_RELOAD,
     IMAGES_FILE,
@@ -29,31 +35,8 @@ from mnist_lesson.data.sprite import (
 if TYPE_CHECKING:
     import tensorflow as tf
 
-DATA_ENV = "MNIST_LESSON_DATA"
 # data.js trains on the first 55,000 of 65,000 digits and tests on the last 10,000.
 TRAIN_SHARE = (55, 65)
-
-_REPO_ROOT = Path(__file__).resolve().parents[2]  # mnist_lesson/data/mnist.py → the clone
-
-
-def cache_folder() -> Path:
-    """Return where downloads and saved networks live.
-
-    In a clone of the repository that is its ``data/`` folder; where the package was
-    installed on its own (pip on Colab) it is the per-user cache folder.
-    """
-    if (_REPO_ROOT / "pyproject.toml").is_file() and (_REPO_ROOT / "data").is_dir():
-        return _REPO_ROOT / "data"
-    return user_cache_folder()
-
-
-def user_cache_folder() -> Path:
-    """Return this user's own cache folder for the lesson, e.g. ``~/.cache/mnist-lesson``."""
-    if os.name == "nt":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "mnist-lesson"
 
 
 def _has_sprite(folder: Path) -> bool:
@@ -70,26 +53,15 @@ def find_sprite(
     Looks in ``folder`` if given, else in ``$MNIST_LESSON_DATA``, else in the cache; only
     the cache is ever downloaded into.
     """
-    for given, origin in ((folder, "the folder you passed"), (os.environ.get(DATA_ENV), None)):
-        if given:
-            given = Path(given).expanduser()
-            if not _has_sprite(given):
-                origin = origin or f"the folder in the environment variable {DATA_ENV}"
-                if given.is_dir():
-                    problem = "they are not both there"
-                elif given.exists():
-                    problem = "it is a file, not a folder"
-                else:
-                    problem = "it does not exist"
-                raise MnistDataError(
-                    f"{given} ({origin}) should hold {IMAGES_FILE} and {LABELS_FILE}, but "
-                    f"{problem}. {offline_hint(given, base_url)}"
-                )
-            return given
-    cache = cache_folder()
-    if not _has_sprite(cache):
-        download_sprite(cache, base_url=base_url, timeout=timeout)
-    return cache
+    return cache.find_data(
+        folder,
+        DATA_ENV,
+        _has_sprite,
+        f"{IMAGES_FILE} and {LABELS_FILE}",
+        lambda given: offline_hint(given, base_url),
+        MnistDataError,
+        lambda cache: download_sprite(cache, base_url=base_url, timeout=timeout),
+    )
 
 
 class MnistData:
@@ -124,7 +96,7 @@ class MnistData:
 
     def _fix_for_broken_files(self) -> str:
         """Say how to mend a broken file: only the cache is ever downloaded into again."""
-        if Path(self.folder).resolve() == cache_folder().resolve():
+        if Path(self.folder).resolve() == cache.cache_folder().resolve():
             return DELETE_AND_RELOAD
         return (
             f"Nothing is downloaded into a folder you name: replace the file named above with "

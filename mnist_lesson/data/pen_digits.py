@@ -1,174 +1,127 @@
-"""Real pen-drawn digits (UCI pendigits): read the UNIPEN file and replay digits on the pad.
+"""Find the pen digits' file, or download it: the UCI zip's training file, checked, cached.
 
-The data set (E. Alpaydin and F. Alimoglu, 1998, CC BY 4.0) holds 7,494 digits written by 30
-people on a tablet, each as the pen's path stroke by stroke::
+    path = find_pen_digits()    # folder given, else $MNIST_LESSON_PEN_DATA, else the cache
 
-    digits = read_pen_digits(find_pen_digits())   # [PenDigit(label, writer, strokes), ...]
-
-Tablet coordinates are 0–500 with y growing upward. ``mnist_lesson.pen_replay`` replays the
-digits on the drawing pad and turns them into the model's input as the pad does.
+The zip is fetched into a hidden temporary folder beside the cache with ``download.py``'s
+deadline, size cap and progress bar; ``pendigits-orig.tra.Z`` is taken out of it,
+uncompressed (``unlzw3``) and parsed in full, and only then moved into the cache as
+``pendigits-orig.tra``. A failure at any step removes the temporary folder, so the cache never
+holds half a file. The test file in the same zip is never unpacked: it is held out.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import zipfile
 from pathlib import Path
 
-import numpy as np
-
-from mnist_lesson.data.sprite import MnistDataError
-
-PEN_FILE = "pendigits-orig.tra"  # the training file: 30 writers (the test file is held out)
-PEN_DATA_ENV = "MNIST_LESSON_PEN_DATA"
-TABLET_SIZE = 500  # tablet coordinates run 0–500
-REPLACE_FILE = (
-    f"Replace it with a fresh {PEN_FILE} (uncompress pendigits-orig.tra.Z from the UCI zip), "
-    f"or delete it from the cache folder and load again to download one."
+from mnist_lesson.data import cache
+from mnist_lesson.data.download import (
+    DEADLINE_SECONDS,
+    TIMEOUT_SECONDS,
+    download_one,
+    staging_folder,
 )
+from mnist_lesson.data.sprite import MnistDataError
+from mnist_lesson.data.unipen import PEN_FILE, PenDataError, parse_unipen
+
+PEN_DATA_ENV = "MNIST_LESSON_PEN_DATA"
+PEN_URL = (
+    "https://archive.ics.uci.edu/static/public/81/pen+based+recognition+of+handwritten+digits.zip"
+)
+ZIP_MEMBER = PEN_FILE + ".Z"
+ZIP_FILE = "pendigits.zip"
+MAX_ZIP_BYTES = 20 << 20  # the zip is about 2 MB
+MAX_MEMBER_BYTES = 8 << 20  # pendigits-orig.tra.Z is about 1 MB, and 3.6 MB uncompressed
 
 
-class PenDataError(MnistDataError):
-    """The pen digits are missing, broken or could not be downloaded; the message says why."""
-
-
-@dataclass(frozen=True)
-class PenDigit:
-    """One pen-drawn digit: its label, its writer (1–30) and its strokes in tablet units."""
-
-    label: int
-    writer: int
-    strokes: tuple[np.ndarray, ...]  # each an int [n, 2] array of (x, y), y growing upward
-
-
-def parse_unipen(text: str, source: str = "<text>", fix: str = REPLACE_FILE) -> list[PenDigit]:
-    """Parse UNIPEN text into digits, raising ``PenDataError`` naming the line on bad input.
-
-    Args:
-        text: the file's text.
-        source: the file's name, for error messages.
-        fix: the advice that ends an error message.
-    """
-    digits: list[PenDigit] = []
-    label = writer = start = None
-    strokes: list[np.ndarray] = []
-    points: list[tuple[int, int]] | None = None  # the stroke being read, while the pen is down
-
-    def fail(number: int, problem: str) -> PenDataError:
-        return PenDataError(f"{source}, line {number}: {problem}. {fix}")
-
-    def finish(number: int) -> None:
-        if label is None:
-            return
-        if points is not None:
-            raise fail(number, "a stroke has .PEN_DOWN but no .PEN_UP: the file is truncated")
-        if not strokes:
-            raise fail(start, f'the digit "{label}" has no strokes: the file is truncated')
-        if writer is None:
-            raise fail(start, "the digit has no .COMMENT line naming its writer")
-        digits.append(PenDigit(label, writer, tuple(strokes)))
-
-    number = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        words = line.split()
-        if not words:
-            continue
-        keyword = words[0]
-        if keyword == ".SEGMENT":
-            finish(number)
-            label, writer, start, strokes = _label(words, fail, number), None, number, []
-        elif keyword == ".COMMENT" and label is not None and writer is None:
-            if len(words) < 3 or not words[2].isdigit() or int(words[2]) < 1:
-                raise fail(number, f"expected '.COMMENT label writer sample', got {line!r}")
-            writer = int(words[2])
-        elif keyword == ".PEN_DOWN":
-            if label is None or points is not None:
-                where = "before any .SEGMENT" if label is None else "while the pen is down"
-                raise fail(number, f".PEN_DOWN {where}")
-            points = []
-        elif keyword == ".PEN_UP":
-            if points is None:
-                raise fail(number, ".PEN_UP without a .PEN_DOWN before it")
-            if not points:
-                raise fail(number, "a stroke with no points between .PEN_DOWN and .PEN_UP")
-            strokes.append(np.array(points, dtype=np.int16))
-            points = None
-        elif not keyword.startswith("."):
-            if points is None:
-                raise fail(number, f"the point {line.strip()!r} lies outside a stroke")
-            points.append(_point(words, line, fail, number))
-    finish(number + 1)
-    if not digits:
-        raise fail(number, "the file holds no digits (no .SEGMENT DIGIT lines)")
-    return digits
-
-
-def _label(words: list[str], fail, number: int) -> int:
-    """Return the digit of a ``.SEGMENT DIGIT n ? "d"`` line."""
-    text = words[-1].strip('"')
-    if len(words) < 3 or words[1] != "DIGIT" or text not in "0123456789" or len(text) != 1:
-        raise fail(number, f'expected .SEGMENT DIGIT n ? "d" with d from 0 to 9, got {words!r}')
-    return int(text)
-
-
-def _point(words: list[str], line: str, fail, number: int) -> tuple[int, int]:
-    """Return the ``(x, y)`` of a point line, checking it lies on the tablet."""
-    try:
-        x, y = (int(word) for word in words)
-    except ValueError:
-        raise fail(number, f"expected a point 'x y' (two whole numbers), got {line!r}") from None
-    if not (0 <= x <= TABLET_SIZE and 0 <= y <= TABLET_SIZE):
-        raise fail(number, f"the point ({x}, {y}) lies off the 0–{TABLET_SIZE} tablet")
-    return x, y
-
-
-def read_pen_digits(path: str | Path, fix: str = REPLACE_FILE) -> list[PenDigit]:
-    """Read and validate the digits of a UNIPEN file such as ``pendigits-orig.tra``.
-
-    A file read before, unchanged since, gives the same digits again without parsing it
-    (about 1.5 s for the 7,494), so what is kept for each digit, such as its input to the
-    network, is kept across readings.
-    """
-    path = Path(path)
-    try:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, fix)
-        if key not in _read:
-            _read.clear()  # one file kept: the lesson reads one
-            _read[key] = parse_unipen(path.read_text(encoding="ascii"), str(path), fix)
-    except FileNotFoundError as error:
-        raise PenDataError(f"{path} does not exist. {fix}") from error
-    except UnicodeDecodeError as error:
-        raise PenDataError(
-            f"{path}: byte {error.start:,} is not text, so it is not a UNIPEN file. {fix}"
-        ) from error
-    return list(_read[key])
-
-
-_read: dict[tuple, list[PenDigit]] = {}  # read_pen_digits's last file: its key and digits
+def offline_hint(folder: Path, url: str = PEN_URL) -> str:
+    """Say what to fetch by hand, and where to put it."""
+    fetch = (
+        f"download {url} on a machine with internet, uncompress {ZIP_MEMBER} from it "
+        f"(uncompress, gzip -d or 7-Zip) and put {PEN_FILE}"
+    )
+    return cache.offline_hint(fetch, folder, PEN_DATA_ENV)
 
 
 def find_pen_digits(folder: str | Path | None = None, url: str | None = None) -> Path:
     """Return the path of ``pendigits-orig.tra``, downloading it into the cache if needed.
 
     Looks in ``folder`` if given, else in ``$MNIST_LESSON_PEN_DATA``, else in the cache; only
-    the cache is ever downloaded into.
+    the cache is ever downloaded into; ``url`` (``PEN_URL`` if ``None``) is where from.
     """
-    from mnist_lesson.data.mnist import cache_folder
-    from mnist_lesson.data.pen_download import PEN_URL, download_pen_digits
+    url = url or PEN_URL
+    found = cache.find_data(
+        folder,
+        PEN_DATA_ENV,
+        lambda given: (given / PEN_FILE).is_file(),
+        PEN_FILE,
+        lambda given: offline_hint(given, url),
+        PenDataError,
+        lambda into: download_pen_digits(into, url=url),
+    )
+    return found / PEN_FILE
 
-    for given, origin in ((folder, "the folder you passed"), (os.environ.get(PEN_DATA_ENV), None)):
-        if given:
-            given = Path(given).expanduser()
-            if not (given / PEN_FILE).is_file():
-                origin = origin or f"the folder in the environment variable {PEN_DATA_ENV}"
+
+def download_pen_digits(
+    folder: str | Path,
+    url: str = PEN_URL,
+    timeout: float = TIMEOUT_SECONDS,
+    progress: bool = True,
+    deadline: float = DEADLINE_SECONDS,
+) -> Path:
+    """Download, unpack, validate and cache ``pendigits-orig.tra`` in ``folder``; return its path.
+
+    Args:
+        folder: the cache folder (created if needed).
+        url: the UCI zip's address (tests point it at a local server).
+        timeout: seconds to wait for the server to connect or send more data.
+        progress: draw a progress bar on standard error.
+        deadline: the most seconds the whole download may take.
+    """
+    folder = Path(folder)
+    unwritable = (
+        f"Set the environment variable {PEN_DATA_ENV} to a folder that holds {PEN_FILE}, or to "
+        f"a writable folder."
+    )
+    advice = f"Nothing was cached. Try again; if it fails again: {offline_hint(folder, url)}"
+    with staging_folder(folder, "the pen digits", unwritable, PenDataError) as staging:
+        try:
+            download_one(
+                url, staging / ZIP_FILE, timeout, deadline, progress, advice, MAX_ZIP_BYTES
+            )
+        except MnistDataError as error:  # download.py raises the MNIST error class
+            raise PenDataError(str(error)) from error
+        text = _unpack(staging / ZIP_FILE, url, advice)
+        parse_unipen(text, f"{ZIP_MEMBER} in {url}", advice)
+        (staging / PEN_FILE).write_text(text, encoding="ascii")
+        os.replace(staging / PEN_FILE, folder / PEN_FILE)
+    return folder / PEN_FILE
+
+
+def _unpack(zip_path: Path, url: str, advice: str) -> str:
+    """Return the uncompressed text of the zip's ``pendigits-orig.tra.Z``."""
+    import unlzw3
+
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            info = archive.getinfo(ZIP_MEMBER)
+            if info.file_size > MAX_MEMBER_BYTES:
                 raise PenDataError(
-                    f"{given} ({origin}) should hold {PEN_FILE}, but it does not. Download "
-                    f"{url or PEN_URL}, uncompress pendigits-orig.tra.Z from it (uncompress "
-                    f"or 7-Zip) into that folder, or leave the folder out to download it."
+                    f"{ZIP_MEMBER} in {url} is {info.file_size:,} bytes, more than the "
+                    f"{MAX_MEMBER_BYTES:,} it can be, so it is not the pen digits. {advice}"
                 )
-            return given / PEN_FILE
-    cache = cache_folder()
-    if not (cache / PEN_FILE).is_file():
-        download_pen_digits(cache, url=url or PEN_URL)
-    return cache / PEN_FILE
+            compressed = archive.read(info)
+    except zipfile.BadZipFile as error:
+        raise PenDataError(f"{url} is not a zip file ({error}). {advice}") from error
+    except KeyError as error:
+        raise PenDataError(
+            f"{url} is a zip without {ZIP_MEMBER}, so it is not the UCI pen digits. {advice}"
+        ) from error
+    try:
+        raw = unlzw3.unlzw(compressed)
+        return raw.decode("ascii")
+    except (ValueError, IndexError, UnicodeDecodeError) as error:
+        raise PenDataError(
+            f"{ZIP_MEMBER} in {url} is not Unix-compressed UNIPEN text ({error}). {advice}"
+        ) from error

@@ -61,8 +61,6 @@ class Throttle:
         self.min_interval, self.max_share, self.clock = min_interval, max_share, clock
         self.max_interval = max_interval
         self._next_start = -float("inf")
-        self.starts: list[float] = []  # when each action started (for tests and curiosity)
-        self.costs: list[float] = []  # how long each action took
 
     def ready(self) -> bool:
         """Return whether the action may run now."""
@@ -73,8 +71,6 @@ class Throttle:
         start = self.clock()
         action()
         cost = self.clock() - start
-        self.starts.append(start)
-        self.costs.append(cost)
         wait = min(max(self.min_interval, cost / self.max_share), self.max_interval)
         self._next_start = start + wait
 

@@ -91,8 +91,6 @@ class CurvesRenderer:
             if is_unit_metric(metric):
                 ax.set_ylim(0.0, 1.0)
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.2)
-        self.draws = 0  # PNGs made
-        self.full_draws = 0  # of which drew the whole figure, not only the lines
         self._background = None
         self._background_key = None
 
@@ -149,7 +147,6 @@ class CurvesRenderer:
         buffer = io.BytesIO()
         # Level 1 packs 10% less tightly than the default 6 but takes half the time.
         image.save(buffer, format="png", compress_level=1, pnginfo=info)
-        self.draws += 1
         return buffer.getvalue()
 
     def _layout(self) -> tuple:
@@ -172,7 +169,6 @@ class CurvesRenderer:
             for line in lines:
                 line.set_visible(True)
         self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
-        self.full_draws += 1
 
     def save(self, path: str | Path) -> Path:
         """Write the figure to a PNG file (parent folders created) and return its path."""

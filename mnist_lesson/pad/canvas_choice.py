@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from mnist_lesson.pad.preprocess import PEN_WIDTH
+from mnist_lesson.ink import PEN_WIDTH
 
 CANVAS_VARIABLE = "MNIST_LESSON_CANVAS"  # "page" or "ipycanvas" forces the pad's canvas
 

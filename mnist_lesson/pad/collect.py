@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ipywidgets import HTML, Button, HBox, Layout, VBox
 
-from mnist_lesson.pad.drawings import DrawingRecord, Entry, read_record, save_drawings
-from mnist_lesson.pad.preprocess import PEN_WIDTH
+from mnist_lesson.data.drawings import DrawingRecord, Entry, read_record, save_drawings
+from mnist_lesson.ink import PEN_WIDTH
 from mnist_lesson.pad.widget import DrawingPad
 from mnist_lesson.pad.widget_tree import close_widget_tree
 

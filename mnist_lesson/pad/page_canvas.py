@@ -28,7 +28,7 @@ import anywidget
 import traitlets
 from ipywidgets import CallbackDispatcher
 
-from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
+from mnist_lesson.ink import PAD_SIZE, PEN_WIDTH
 
 if TYPE_CHECKING:
     from mnist_lesson.pad.strokes import Strokes

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mnist_lesson.pad.preprocess import (
-    PAD_SIZE,
-    PEN_WIDTH,
-    Point,
-    render_strokes,
-    strokes_to_mnist,
-)
+from mnist_lesson.ink import PAD_SIZE, PEN_WIDTH, Point, render_strokes, strokes_to_mnist
 
 
 class Strokes:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from mnist_lesson.pad.preprocess import PAD_SIZE, Point
+from mnist_lesson.ink import PAD_SIZE, Point
 
 TOUCH_SLOP = 20.0  # a listed touch this close (px) to the drawing finger is that finger
 

@@ -26,11 +26,11 @@ from functools import partial
 
 from ipywidgets import Button, HBox, Layout, VBox
 
+from mnist_lesson.ink import PAD_SIZE, PEN_WIDTH
 from mnist_lesson.model_insides import layer_outputs
 from mnist_lesson.pad.canvas_choice import make_canvas
 from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import Prediction, PredictionView
-from mnist_lesson.pad.preprocess import PAD_SIZE, PEN_WIDTH
 from mnist_lesson.pad.strokes import Strokes
 from mnist_lesson.pad.touch import DrawingFinger
 from mnist_lesson.pad.widget_tree import close_widget_tree

@@ -2,6 +2,7 @@
 
     save_drawings(folder, record)          # strokes.json, then mnist_images.png + labels
     images, labels = read_drawings(folder) # uint8 [N, 28, 28, 1] and digits [N]
+    save_pen_writer_drawings(folder, writer=7)  # as if pen-data writer 7 drew them
 
 ``strokes.json`` is the record: each prompt answered, in order, with its digit and either its
 strokes or ``"skipped"``. The sprite holds the saved drawings as the pad fed them to the
@@ -21,15 +22,19 @@ from pathlib import Path
 
 import numpy as np
 
+from mnist_lesson.data.pen_digits import find_pen_digits
+from mnist_lesson.data.pen_replay import HEIGHTS, pad_strokes, random_placements
 from mnist_lesson.data.sprite import (
     IMAGE_SIZE,
     IMAGES_FILE,
     LABELS_FILE,
+    NUM_CLASSES,
     MnistDataError,
     read_sprite,
     write_sprite,
 )
-from mnist_lesson.pad.preprocess import PEN_WIDTH, Point, strokes_to_mnist
+from mnist_lesson.data.unipen import read_pen_digits
+from mnist_lesson.ink import PEN_WIDTH, Point, strokes_to_mnist
 
 STROKES_FILE = "strokes.json"
 
@@ -137,3 +142,39 @@ def read_drawings(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
     # Stopped between writing the sprite and the record: rebuild the sprite from the strokes.
     save_drawings(folder, record)
     return expected[..., np.newaxis], labels
+
+
+def save_pen_writer_drawings(
+    folder: str | Path, writer: int, per_digit: int = 3, start: int = 0, seed: int = 0
+) -> Path:
+    """Save a pen-data writer's digits in ``folder`` as if drawn on a ``CollectPad``.
+
+    For a run with no one to draw (the lessons' fast mode), or to try lesson 7 without
+    drawing: the digits ``start`` to ``start + per_digit`` of each digit 0–9 that ``writer``
+    (1–30) drew, replayed 70–250 px tall anywhere on the pad, saved as the pad saves
+    (strokes and sprite), in the order a ``CollectPad`` asks for them.
+
+    Args:
+        folder: where to save them (``read_drawings(folder)`` reads them back).
+        writer: the pen-data writer, 1–30.
+        per_digit: drawings of each digit.
+        start: how many of each digit to pass over first (a second round starts at 3).
+        seed: seeds the sizes and places.
+    """
+    own = [digit for digit in read_pen_digits(find_pen_digits()) if digit.writer == writer]
+    if not own:
+        raise ValueError(f"writer must be one of the pen data's writers, 1–30, not {writer!r}.")
+    by_digit = [[d for d in own if d.label == label] for label in range(NUM_CLASSES)]
+    chosen = [
+        by_digit[label][start + round_]
+        for round_ in range(per_digit)
+        for label in range(NUM_CLASSES)
+        if start + round_ < len(by_digit[label])
+    ]
+    heights, corners = random_placements(chosen, HEIGHTS, np.random.default_rng(seed))
+    entries = [
+        Entry(digit.label, pad_strokes(digit, height, tuple(corner)))
+        for digit, height, corner in zip(chosen, heights, corners, strict=True)
+    ]
+    save_drawings(folder, DrawingRecord(entries))
+    return Path(folder)

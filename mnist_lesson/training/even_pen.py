@@ -20,7 +20,7 @@ from scipy import ndimage
 from skimage.morphology import skeletonize
 
 from mnist_lesson.data.sprite import IMAGE_SIZE
-from mnist_lesson.pad.preprocess import DIGIT_BOX, PEN_WIDTH
+from mnist_lesson.ink import DIGIT_BOX, PEN_WIDTH
 
 UPSCALE = 2  # the centre line is found on the digit enlarged this many times
 INK_LEVEL = 0.5  # a pixel belongs to the digit's shape from this much ink

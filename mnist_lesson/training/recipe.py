@@ -5,19 +5,20 @@
 
 The command line, Binder's ``postBuild``, lesson 6 and the stand-in network that a lesson
 trains when none is saved all call ``train_model``; lesson 4 teaches Keras's own ``fit``.
-Augmentation (``mnist_lesson.augment``: small random shifts and turns; ``even_pen``: digits
-redrawn with the drawing pad's even pen) happens in the ``tf.data`` pipeline, not in the
+Augmentation (``augment``: small random shifts and turns, and digits redrawn with the drawing
+pad's even pen by ``even_pen``) happens in the ``tf.data`` pipeline, not in the
 model, so the saved network is still the lesson's layers.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
-from mnist_lesson.data.sprite import IMAGE_SIZE
+from mnist_lesson.training.settings import TrainingSettings, check_share, check_whole, setting
 
 MAX_PEN_DATA = 0.5  # at most half of a batch: MNIST stays the lesson's data
 # Each pen digit is replayed once: the pad makes the same input from a digit at any size and
@@ -29,12 +30,7 @@ if TYPE_CHECKING:
     import tensorflow as tf
 
     from mnist_lesson.data.mnist import MnistData
-    from mnist_lesson.data.pen_digits import PenDigit
-
-
-def _setting(default: Any, help: str) -> Any:
-    """Declare a ``TrainConfig`` field with its help, the one the command line shows too."""
-    return field(default=default, metadata={"help": help})
+    from mnist_lesson.data.unipen import PenDigit
 
 
 def setting_help(name: str) -> str:
@@ -43,7 +39,7 @@ def setting_help(name: str) -> str:
 
 
 @dataclass
-class TrainConfig:
+class TrainConfig(TrainingSettings):
     """The lesson's recipe: how ``train_model`` trains the lesson's network.
 
     Each field's help (``setting_help``) is also the command line's ``--help``.
@@ -63,63 +59,26 @@ class TrainConfig:
     gives up about 0.35 points on the test digits themselves; docs/pad.md). 15 epochs reach
     98.38–98.70% over seeds 0–2 (mean 98.55%); see docs/training.md.
     A quarter of every batch is digits real people drew with a pen (UCI pendigits), when
-    they can be had (``pen_replay.pen_digits_for``): writers the network never saw are then
+    they can be had (``pen_digits_for``): writers the network never saw are then
     read 98.8–99.5% right instead of 93–95.5%, and MNIST's test digits as well as without
     (docs/benchmarks.md).
     """
 
-    epochs: int = _setting(15, "passes over the training digits")
-    batch_size: int = _setting(64, "digits per weight update")
-    learning_rate: float = _setting(
-        0.003, "Adam's starting step size; it decays to 0 along a cosine"
-    )
-    shift_pixels: float = _setting(
-        2.0, "augmentation: the largest random shift, in pixels; 0 turns it off"
-    )
-    rotation_degrees: float = _setting(
-        10.0, "augmentation: the largest random turn, in degrees; 0 turns it off"
-    )
-    pen_strokes: float = _setting(
-        0.5,
-        "augmentation: the share (0–1) of training digits shown redrawn along their centre "
-        "line with an even round pen 0.96–3.43 px wide, as digits drawn on the pad look; "
-        "0 turns it off",
-    )
-    pen_data: float = _setting(
+    pen_data: float = setting(
         0.25,
         "the share (0–0.5) of every batch taken from digits people drew with a pen (UCI "
         "pendigits), replayed on the pad at random sizes and places as the pad renders "
         "them (downloaded on first use; without them, MNIST alone); 0 turns it off",
     )
-    seed: int = _setting(
+    seed: int = setting(
         0, "seeds the weights, the shuffling, the pen widths and the augmentation (0 or more)"
     )
 
     def __post_init__(self) -> None:
         """Check every setting, naming the bad one."""
-        for name, least in (("epochs", 1), ("batch_size", 1), ("seed", 0)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise ValueError(
-                    f"{name} must be a whole number of at least {least}, not {value!r}."
-                )
-        if not (isinstance(self.learning_rate, (int, float)) and 0 < self.learning_rate < 1):
-            raise ValueError(
-                f"learning_rate must be a number between 0 and 1 (0.001–0.01 works for "
-                f"Adam), not {self.learning_rate!r}."
-            )
-        limits = (
-            ("shift_pixels", IMAGE_SIZE / 4),
-            ("rotation_degrees", 90),
-            ("pen_strokes", 1),
-            ("pen_data", MAX_PEN_DATA),
-        )
-        for name, limit in limits:
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not 0 <= value <= limit:
-                raise ValueError(
-                    f"{name} must be between 0 (no augmentation) and {limit:g}, not {value!r}."
-                )
+        super().__post_init__()
+        check_whole("seed", self.seed, 0)
+        check_share("pen_data", self.pen_data, MAX_PEN_DATA)
         if self.pen_data and not 1 <= pen_batch_size(self) < self.batch_size:
             raise ValueError(
                 f"pen_data {self.pen_data!r} of a batch of {self.batch_size} is "
@@ -148,15 +107,13 @@ def training_dataset(
     import numpy as np
     import tensorflow as tf
 
-    from mnist_lesson.augment import augment, pick_pen_versions
     from mnist_lesson.data.mnist import batches
-    from mnist_lesson.even_pen import PEN_WIDTHS, redraw_with_pen
-    from mnist_lesson.pen_replay import pen_batches
+    from mnist_lesson.training.augment import vary, with_pen_versions
+    from mnist_lesson.training.pen_mixing import pen_batches
 
     images, labels = data.split("train")
     if config.pen_strokes:
-        widths = np.random.default_rng(config.seed).uniform(*PEN_WIDTHS, size=len(images))
-        images = np.concatenate([images, redraw_with_pen(images, widths)], axis=3)
+        images = with_pen_versions(images, np.random.default_rng(config.seed))
     dataset = batches(images, labels, config.batch_size - pen_batch_size(config), config.seed)
     if not (
         config.shift_pixels or config.rotation_degrees or config.pen_strokes or config.pen_data
@@ -176,19 +133,37 @@ def training_dataset(
     @tf.autograph.experimental.do_not_convert  # plain Python ifs on settings: no AutoGraph
     def augment_batch(batch: tuple[tf.Tensor, tf.Tensor], seed: tf.Tensor, pen=None):
         images, labels = batch
-        if config.pen_strokes:
-            # Its own seed, so turning it on leaves the shifts and turns as they were.
-            pen_seed = tf.random.experimental.stateless_fold_in(seed, 3)
-            images = pick_pen_versions(images, pen_seed, config.pen_strokes)
         if pen is not None:
-            images, labels = tf.concat([images, pen[0]], 0), tf.concat([labels, pen[1]], 0)
-        images = augment(images, seed, config.shift_pixels, config.rotation_degrees)
-        # The resampling leaves the digits' size unknown to TensorFlow; say it, so Flatten
-        # knows its width (Keras 3.10, Colab's in 2025, fails at two unknown sizes: "Only one
-        # input size may be -1").
-        return tf.ensure_shape(images, [None, IMAGE_SIZE, IMAGE_SIZE, 1]), labels
+            labels = tf.concat([labels, pen[1]], 0)
+        return vary(images, seed, config, None if pen is None else pen[0]), labels
 
     return tf.data.Dataset.zip(*parts).map(augment_batch, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def pen_digits_for(
+    config: TrainConfig, folder: str | os.PathLike | None = None
+) -> tuple[TrainConfig, list[PenDigit] | None]:
+    """Return the settings and the pen digits to train with; MNIST alone if none can be had.
+
+    With ``pen_data`` above 0 the digits are found as ``find_pen_digits`` finds them: in
+    ``folder``, else ``$MNIST_LESSON_PEN_DATA``, else the cache, else downloaded there. When the
+    download fails (offline, say), one printed line says so and the settings come back with
+    ``pen_data`` 0, so the lesson still trains; a folder given that lacks them, or a damaged
+    file, is an error that says how to fix it.
+    """
+    from mnist_lesson.data.pen_digits import PEN_DATA_ENV, find_pen_digits
+    from mnist_lesson.data.unipen import PenDataError, read_pen_digits
+
+    if not config.pen_data:
+        return config, None
+    try:
+        path = find_pen_digits(folder)
+    except PenDataError as error:
+        if folder is not None or os.environ.get(PEN_DATA_ENV):
+            raise
+        print(f"Training on MNIST alone (pen_data=0): the pen digits could not be had. {error}")
+        return replace(config, pen_data=0.0), None
+    return config, read_pen_digits(path)
 
 
 def train_model(
@@ -208,19 +183,17 @@ def train_model(
         validate: score the test split after every epoch (``val_loss``, ``val_accuracy``).
         verbose: Keras's own progress output (0 silent, 1 a bar, 2 a line per epoch).
         pen_digits: real pen digits to mix in when ``config.pen_data`` is above 0; ``None``
-            then means ``pen_replay.pen_digits_for(config)``: found, downloaded, or none.
+            then means ``pen_digits_for(config)``: found, downloaded, or none.
     """
     import keras
 
-    from mnist_lesson.memory import release_memory_each_epoch
     from mnist_lesson.model import build_model, compile_model
+    from mnist_lesson.training.memory import release_memory_each_epoch
 
     config = TrainConfig() if config is None else config
     if data.train_images is None:
         raise RuntimeError("The data is not loaded yet: call data.load() before train_model.")
     if config.pen_data and pen_digits is None:
-        from mnist_lesson.pen_replay import pen_digits_for
-
         config, pen_digits = pen_digits_for(config)
     keras.utils.set_random_seed(config.seed)
     train = training_dataset(data, config, pen_digits)
