@@ -158,6 +158,11 @@ def strokes_to_mnist(
     return to_mnist(render_strokes([stroke.tolist() for stroke in resized], size, pen_width))
 
 
+def as_uint8(digits: np.ndarray) -> np.ndarray:
+    """Return float 0–1 digits as uint8 0–255, as the sprite (and MNIST) stores them."""
+    return np.round(np.asarray(digits) * 255).astype(np.uint8)
+
+
 def shrink_whole_canvas(image: np.ndarray) -> np.ndarray:
     """Shrink the whole canvas to 28 × 28, as the original lesson did (no crop, no centring)."""
     ink = ink_fraction(image)

@@ -17,8 +17,8 @@ import numpy as np
 
 from mnist_lesson.data.sprite import NUM_CLASSES
 from mnist_lesson.evaluation import Evaluation
-from mnist_lesson.figures import new_figure
 from mnist_lesson.model_insides import conv_filters, feature_maps
+from mnist_lesson.pictures import new_figure
 from mnist_lesson.table import Table
 
 if TYPE_CHECKING:

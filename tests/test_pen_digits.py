@@ -19,7 +19,7 @@ from mnist_lesson.data.pen_digits import (
     download_pen_digits,
     find_pen_digits,
 )
-from mnist_lesson.data.pen_replay import pad_strokes, pen_digit_to_mnist, random_placements
+from mnist_lesson.data.pen_replay import pad_strokes, random_placements
 from mnist_lesson.data.sprite import MnistDataError
 from mnist_lesson.data.unipen import (
     PEN_FILE,
@@ -28,7 +28,6 @@ from mnist_lesson.data.unipen import (
     parse_unipen,
     read_pen_digits,
 )
-from mnist_lesson.ink import strokes_to_mnist
 from tests.test_download import SpriteServer
 
 SNIPPET = """.INCLUDE        dene.doc
@@ -112,8 +111,7 @@ def test_pad_strokes_flip_scale_and_place_against_hand_figures():
 def test_replay_is_what_the_pad_feeds_the_model():
     digit = parse_unipen(SNIPPET)[0]  # box 200 × 300 → 150 px tall: scale 0.5
     strokes = [[(40, 60), (140, 60), (65, 210)], [(80, 135), (130, 135)]]
-    expected = strokes_to_mnist(strokes)
-    np.testing.assert_array_equal(pen_digit_to_mnist(digit, 150, (40, 60)), expected)
+    assert pad_strokes(digit, 150, (40, 60)) == strokes
 
 
 def test_random_placements_keep_every_digit_on_the_pad():

@@ -25,7 +25,6 @@ import numpy as np
 from mnist_lesson.data.pen_digits import find_pen_digits
 from mnist_lesson.data.pen_replay import HEIGHTS, pad_strokes, random_placements
 from mnist_lesson.data.sprite import (
-    IMAGE_SIZE,
     IMAGES_FILE,
     LABELS_FILE,
     NUM_CLASSES,
@@ -34,7 +33,7 @@ from mnist_lesson.data.sprite import (
     write_sprite,
 )
 from mnist_lesson.data.unipen import read_pen_digits
-from mnist_lesson.ink import PEN_WIDTH, Point, strokes_to_mnist
+from mnist_lesson.ink import PEN_WIDTH, Point, as_uint8, strokes_to_mnist
 
 STROKES_FILE = "strokes.json"
 
@@ -56,16 +55,12 @@ class DrawingRecord:
 
     @property
     def saved(self) -> list[Entry]:
-        """Return the entries with a drawing (not skipped)."""
-        return [entry for entry in self.entries if entry.strokes is not None]
+        """Return the entries with a drawing (not skipped, not empty)."""
+        return [entry for entry in self.entries if entry.strokes]
 
-
-def drawing_image(strokes: list[list[Point]], pen_width: float = PEN_WIDTH) -> np.ndarray:
-    """Return what the pad feeds the network for ``strokes``: uint8 28 × 28 (0 if empty)."""
-    image = strokes_to_mnist(strokes, pen_width)
-    if image is None:
-        return np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.uint8)
-    return np.round(image * 255).astype(np.uint8)
+    def images(self) -> np.ndarray:
+        """Return what the pad fed the network for each saved drawing: uint8 [N, 28, 28]."""
+        return as_uint8([strokes_to_mnist(entry.strokes, self.pen_width) for entry in self.saved])
 
 
 def read_record(folder: str | Path) -> DrawingRecord:
@@ -98,7 +93,7 @@ def save_drawings(folder: str | Path, record: DrawingRecord) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     saved = record.saved
     if saved:
-        images = np.stack([drawing_image(entry.strokes, record.pen_width) for entry in saved])
+        images = record.images()
         with tempfile.TemporaryDirectory(dir=folder, prefix=".staging-") as staging:
             write_sprite(images, np.array([entry.digit for entry in saved]), staging)
             for name in (IMAGES_FILE, LABELS_FILE):
@@ -130,7 +125,7 @@ def read_drawings(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
             f"some with CollectPad(model, {str(folder)!r}) first."
         )
     labels = np.array([entry.digit for entry in record.saved])
-    expected = np.stack([drawing_image(entry.strokes, record.pen_width) for entry in record.saved])
+    expected = record.images()
     try:
         images, one_hot = read_sprite(folder)
         if np.array_equal(one_hot.argmax(axis=1), labels) and np.array_equal(

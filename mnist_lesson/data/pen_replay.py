@@ -1,7 +1,7 @@
 """Replay real pen digits on the drawing pad, and turn them into the model's input as it does.
 
     strokes = pad_strokes(digit, height=150, corner=(40, 60))  # on the 280 × 280 pad
-    image = pen_digit_to_mnist(digit, height=150, corner=(40, 60))  # what the pad feeds
+    image = strokes_to_mnist(strokes)  # what the pad feeds the network (never None here)
     images = pen_digit_inputs(digits)  # uint8 [N, 28, 28, 1], made once per digit
 
 A digit is flipped (the tablet's y grows upward, the pad's downward), scaled so its longer
@@ -19,7 +19,7 @@ import numpy as np
 
 from mnist_lesson.data.sprite import IMAGE_SIZE
 from mnist_lesson.data.unipen import PenDigit
-from mnist_lesson.ink import MODEL_SIDE, PAD_SIZE, strokes_to_mnist
+from mnist_lesson.ink import MODEL_SIDE, PAD_SIZE, as_uint8, strokes_to_mnist
 
 HEIGHTS = (70, 250)  # the digit heights on the pad, px, that a learner draws
 # Each digit's input, kept once made (about 0.5 ms a digit, 4 s for all 7,494): id → (the
@@ -47,22 +47,15 @@ def pad_strokes(
     ]
 
 
-def pen_digit_to_mnist(
-    digit: PenDigit, height: float, corner: tuple[float, float] = (0.0, 0.0)
-) -> np.ndarray:
-    """Replay the digit on the pad and return what the pad feeds the model: float32 28 × 28."""
-    image = strokes_to_mnist(pad_strokes(digit, height, corner))
-    return image if image is not None else np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.float32)
-
-
 def render_pen_digits(
     digits: list[PenDigit], heights: np.ndarray, corners: np.ndarray
 ) -> np.ndarray:
     """Replay each digit at its height and corner through the pad; return uint8 [N, 28, 28, 1]."""
     images = [
-        pen_digit_to_mnist(d, h, c) for d, h, c in zip(digits, heights, corners, strict=True)
+        strokes_to_mnist(pad_strokes(d, h, c))
+        for d, h, c in zip(digits, heights, corners, strict=True)
     ]
-    return np.round(np.stack(images) * 255).astype(np.uint8)[..., None]
+    return as_uint8(np.stack(images))[..., None]
 
 
 def pen_digit_inputs(digits: Sequence[PenDigit]) -> np.ndarray:
@@ -75,7 +68,7 @@ def pen_digit_inputs(digits: Sequence[PenDigit]) -> np.ndarray:
     for index, digit in enumerate(digits):
         kept = _inputs.get(id(digit))
         if kept is None or kept[0] is not digit:
-            image = np.round(pen_digit_to_mnist(digit, MODEL_SIDE) * 255).astype(np.uint8)
+            image = as_uint8(strokes_to_mnist(pad_strokes(digit, MODEL_SIDE)))
             kept = _inputs[id(digit)] = (digit, image[..., None])
         images[index] = kept[1]
     return images

@@ -16,7 +16,6 @@ where the last one stopped.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,9 +24,7 @@ from ipywidgets import HTML, Button, HBox, Layout, VBox
 from mnist_lesson.data.drawings import DrawingRecord, Entry, read_record, save_drawings
 from mnist_lesson.ink import PEN_WIDTH
 from mnist_lesson.pad.widget import DrawingPad
-from mnist_lesson.pad.widget_tree import close_widget_tree
-
-_live_pads: weakref.WeakValueDictionary[str, CollectPad] = weakref.WeakValueDictionary()
+from mnist_lesson.pad.widget_tree import close_widget_tree, release, replace_live
 
 
 class CollectPad:
@@ -66,13 +63,10 @@ class CollectPad:
                 f"not {pen_width!r}: pass pen_width={self.record.pen_width:g} or a new folder."
             )
         self.record.pen_width = pen_width
-        old_pad = _live_pads.get(name)
-        if old_pad is not None:
-            old_pad.close()  # its cell run again: one live pad of a name, as with DrawingPad
-        _live_pads[name] = self
+        replace_live(name, self)  # its cell run again: one live pad of a name
         self.name = name
         self.prompts = [digit for _ in range(per_digit) for digit in digits]
-        self.pad = DrawingPad(model, pen_width=pen_width, name=name)
+        self.pad = DrawingPad(model, pen_width=pen_width, name=None)  # named by this pad
         self.prompt = HTML(layout=Layout(min_height="2.2em"))
         self.status = HTML(layout=Layout(min_height="1.6em"))
         self.save_button = Button(icon="check", button_style="success")
@@ -187,5 +181,4 @@ class CollectPad:
             self.widget, self.prompt, self.status, self.save_button, self.redo_button
         )
         close_widget_tree(self.skip_button)
-        if _live_pads.get(self.name) is self:
-            del _live_pads[self.name]
+        release(self.name, self)

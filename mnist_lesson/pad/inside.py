@@ -22,7 +22,6 @@ from mnist_lesson.pad.inside_render import (
     WORDS_ONLY,
     caption_of,
     conv_text,
-    enlarge,
     gray,
     map_grid,
     outline,
@@ -34,6 +33,7 @@ from mnist_lesson.pad.inside_render import (
     unit_strip,
 )
 from mnist_lesson.pad.widget_tree import close_widget_tree
+from mnist_lesson.pictures import enlarge
 
 TITLE = "<b>Inside the network</b>: what each layer makes of your drawing."
 

@@ -12,10 +12,11 @@ black at zero.
 from __future__ import annotations
 
 import html
-import io
 
 import numpy as np
-from PIL import Image
+
+from mnist_lesson import pictures
+from mnist_lesson.pictures import enlarge
 
 MAP_SIDE = 72  # a feature map is drawn about this many pixels wide
 GAP = 4  # pixels between maps
@@ -35,13 +36,7 @@ POSITIVE, NEGATIVE = np.array([70, 140, 255]), np.array([235, 60, 50])
 
 def png(picture: np.ndarray) -> bytes:
     """Encode a grey picture (levels, ``MARK`` yellow) or an RGB one as a PNG."""
-    buffer = io.BytesIO()
-    image = Image.fromarray(picture)
-    if picture.ndim == 2:
-        image = Image.frombuffer("P", image.size, np.ascontiguousarray(picture), "raw", "P", 0, 1)
-        image.putpalette(PALETTE)
-    image.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    return pictures.png(picture, PALETTE if picture.ndim == 2 else None)
 
 
 def scale_for(side: int) -> int:
@@ -61,11 +56,6 @@ def two_colours(values: np.ndarray, top: float) -> np.ndarray:
     level = np.clip(np.abs(values) / top if top > 0 else 0 * values, 0, 1)[..., np.newaxis]
     colour = np.where(values[..., np.newaxis] >= 0, POSITIVE, NEGATIVE)
     return np.round(level * colour).astype(np.uint8)
-
-
-def enlarge(picture: np.ndarray, scale: int, axes: tuple[int, int] = (0, 1)) -> np.ndarray:
-    """Return ``picture`` with each pixel a ``scale`` × ``scale`` block (along ``axes``)."""
-    return np.repeat(np.repeat(picture, scale, axis=axes[0]), scale, axis=axes[1])
 
 
 def outline(grey: np.ndarray, top: int, left: int, height: int, width: int, scale: int) -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
 from ipywidgets import HTML, FloatProgress, GridBox, Image, Layout, VBox
-from PIL import Image as PILImage
 
 from mnist_lesson.data.sprite import IMAGE_SIZE
+from mnist_lesson.ink import as_uint8
 from mnist_lesson.pad.widget_tree import close_widget_tree
+from mnist_lesson.pictures import enlarge, png
 
 HINT = "Draw a digit (0–9) in the black square with your mouse or finger."
 DRAWING = "(drawing…)"  # after a reading made while the pen is down
@@ -35,11 +35,7 @@ class Prediction:
 
 def png_bytes(image: np.ndarray, scale: int = SEEN_SCALE) -> bytes:
     """Encode a float image in [0, 1] as a PNG, each pixel a ``scale`` × ``scale`` block."""
-    pixels = np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
-    pixels = np.kron(pixels, np.ones((scale, scale), np.uint8))
-    buffer = io.BytesIO()
-    PILImage.fromarray(pixels).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    return png(enlarge(as_uint8(np.clip(image, 0, 1)), scale))
 
 
 class PredictionView:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import weakref
 from functools import partial
 
 from ipywidgets import Button, HBox, Layout, VBox
@@ -33,13 +32,11 @@ from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import Prediction, PredictionView
 from mnist_lesson.pad.strokes import Strokes
 from mnist_lesson.pad.touch import DrawingFinger
-from mnist_lesson.pad.widget_tree import close_widget_tree
+from mnist_lesson.pad.widget_tree import close_widget_tree, release, replace_live
 from mnist_lesson.predict import check_network, predict_probabilities
 
 FRAME_SECONDS = 1 / 60  # the pen's moves are sent to the browser at most this often
 READ_SECONDS = 1 / 10  # while the pen is down, the pad reads the drawing at most this often
-
-_live_pads: weakref.WeakValueDictionary[str, DrawingPad] = weakref.WeakValueDictionary()
 
 
 class DrawingPad:
@@ -53,15 +50,16 @@ class DrawingPad:
             is checked when the pad is made (a clear ``ValueError`` otherwise) and called
             directly (``predict_probabilities``), never through ``model.predict``.
         pen_width: the pen's diameter in canvas pixels.
-        name: the pad's name; a new pad replaces the live pad of the same name.
+        name: the pad's name; a new pad replaces the live pad of the same name (``None``:
+            a pad inside another, which the outer one's name stands for).
         inside: show ``InsideView`` under the pad: each layer's output for the drawing, and
             one pixel of a feature map worked out by hand (needs a ``keras.Sequential``).
     """
 
     def __init__(
-        self, model, pen_width: float = PEN_WIDTH, name: str = "pad", inside: bool = False
+        self, model, pen_width: float = PEN_WIDTH, name: str | None = "pad", inside: bool = False
     ) -> None:
-        if not isinstance(name, str) or not name:
+        if name is not None and (not isinstance(name, str) or not name):
             raise ValueError(f"name={name!r}: a pad's name must be a non-empty string")
         number = isinstance(pen_width, int | float) and not isinstance(pen_width, bool)
         if not number or not 1 <= pen_width <= PAD_SIZE / 4:
@@ -71,10 +69,8 @@ class DrawingPad:
             )
         check_network(model)
         self.inside = InsideView(model) if inside else None  # before the old pad is closed
-        old_pad = _live_pads.get(name)
-        if old_pad is not None:
-            old_pad.close()
-        _live_pads[name] = self
+        if name is not None:
+            replace_live(name, self)
         self.name = name
         self.model = model
         self.strokes = Strokes(PAD_SIZE, pen_width)
@@ -255,5 +251,4 @@ class DrawingPad:
         if self.inside is not None:
             self.inside.close()
         self.model = None
-        if _live_pads.get(self.name) is self:
-            del _live_pads[self.name]
+        release(self.name, self)

@@ -1,8 +1,31 @@
-"""Close widgets with everything they own, so a closed pad leaves nothing registered."""
+"""Close widgets with everything they own, and keep one live pad of each name.
+
+``replace_live(name, pad)`` closes the live pad of that name (its cell was run again) and
+makes ``pad`` the live one; ``release(name, pad)`` forgets it once it closes. One registry
+serves every kind of pad (``DrawingPad``, ``CollectPad``), so one name means one pad.
+"""
 
 from __future__ import annotations
 
+import weakref
+
 from ipywidgets import Widget
+
+_live: weakref.WeakValueDictionary[str, object] = weakref.WeakValueDictionary()
+
+
+def replace_live(name: str, pad: object) -> None:
+    """Close the live pad called ``name``, if any, and make ``pad`` the live one."""
+    old = _live.get(name)
+    if old is not None:
+        old.close()
+    _live[name] = pad
+
+
+def release(name: str | None, pad: object) -> None:
+    """Forget ``pad`` as the live pad called ``name`` (it is closing)."""
+    if name is not None and _live.get(name) is pad:
+        del _live[name]
 
 
 def close_widget_tree(*roots: Widget) -> None:
