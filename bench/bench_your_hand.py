@@ -52,11 +52,14 @@ def parse_args() -> argparse.Namespace:
 
 
 def writer_drawings(digits, seed: int):
-    """Replay a writer's digits once through the pad; return float images and labels."""
-    from mnist_lesson.data.pen_replay import HEIGHTS, random_placements, render_pen_digits
+    """Replay a writer's digits through the pad; return float images and labels.
 
-    placements = random_placements(digits, HEIGHTS, np.random.default_rng(seed))
-    images = render_pen_digits(digits, *placements).astype(np.float32) / 255
+    The pad's input does not depend on where or how big a digit is drawn (it is drawn again
+    ``MODEL_SIDE`` px tall), so ``seed`` changes nothing here.
+    """
+    from mnist_lesson.data.pen_replay import pen_digit_inputs
+
+    images = pen_digit_inputs(digits).astype(np.float32) / 255
     return images, np.array([digit.label for digit in digits])
 
 

@@ -17,7 +17,8 @@ The modules, by role (a subpackage groups the modules of one part):
   ``augment``, ``even_pen``, ``pen_mixing``, ``memory``) and ``fine_tuning``, a copy taught
   someone's own handwriting; ``networks``: trained networks saved under their origin's name.
 - ``predict``: the one way to ask a network for probabilities.
-- ``evaluation`` and ``model_insides``: the numbers; ``plots`` draws them (on ``figures``).
+- ``evaluation`` and ``model_insides``: the numbers; ``plots`` draws them (``pictures``),
+  ``table`` lists them.
 - ``live/``: ``LivePlot``, loss and accuracy drawn while ``fit`` runs, Pause and Stop.
 - ``pad/``: the drawing pad's widgets.
 - ``exercises/``: the checks of each lesson's *Your turn*, one module per lesson.

@@ -1,4 +1,4 @@
-"""How good is the model, and what is inside it: the numbers behind the evaluation views.
+"""How good is the model: the numbers behind the evaluation views.
 
 ``evaluate`` runs the model once over the test digits (``predict_probabilities``, the one
 way the lesson asks the network); the ``Evaluation`` it returns answers per-class accuracy,

@@ -7,9 +7,8 @@ centre. ``to_mnist`` does the same to a canvas image of any size::
     image = render_strokes(strokes)    # uint8 280 × 280, white ink on black
     digit = to_mnist(image)            # float32 28 × 28 in [0, 1], or None if nothing is drawn
 
-The pad feeds its network ``strokes_to_mnist(strokes)``: the strokes' points scaled first so
-the drawing is ``MODEL_SIDE`` px tall, then drawn and ``to_mnist``-ed, so that the pen's
-width, relative to the digit, is the same however big the learner draws.
+The pad feeds its network ``strokes_to_mnist(strokes)``: the drawing scaled to ``MODEL_SIDE``
+px, then drawn and ``to_mnist``-ed, so the pen's relative width is the same at any size.
 
 Everything here is pure NumPy / Pillow / SciPy: no widgets, no TensorFlow.
 """
@@ -26,14 +25,11 @@ from scipy import ndimage
 from mnist_lesson.data.sprite import IMAGE_SIZE
 
 PAD_SIZE = 280  # the drawing pad's side in pixels (10 × MNIST's 28)
-# The round pen's width. MNIST strokes are ~2.8 px wide in a 20 px tall digit, so this pen
-# matches MNIST for a digit drawn ~85 px tall and is thinner for bigger ones; bench/
-# bench_pad_accuracy.py found 10–16 px read best over drawings 70–250 px tall.
+# The round pen's width: 10–16 px read best over drawings 70–250 px tall
+# (bench/bench_pad_accuracy.py).
 PEN_WIDTH = 12
 # The drawing's longer side, px, when the pad draws it again for the network: where the 12 px
-# pen is as wide, relative to the digit, as MNIST's strokes. bench/bench_drawing_size.py: pen
-# digits drawn 70–250 px read within 0.5–1.0 points of each other from every size this way,
-# against 2.1–2.7 points apart drawn as they were (big drawings became thin grey lines).
+# pen is as wide, relative to the digit, as MNIST's strokes (bench/bench_drawing_size.py).
 MODEL_SIDE = 85
 DIGIT_BOX = 20  # MNIST scales the ink's longer side to this many pixels
 MNIST_CENTRE = 14.0  # where MNIST's centres of mass sit (row and column index; measured)
@@ -48,10 +44,8 @@ def ink_fraction(image: np.ndarray) -> np.ndarray:
     """Return the ink of a white-on-black image as float32 in [0, 1], one value per pixel.
 
     Args:
-        image: 2-D grayscale (also H × W × 1, as the dataset's digits are), or H × W × 3
-            (RGB) / H × W × 4 (RGBA). Integers are read as
-            0–255, floats as 0–1. With RGBA the ink is the brightness times the opacity, so a
-            transparent background counts as no ink.
+        image: 2-D grayscale (or H × W × 1), H × W × 3 RGB or H × W × 4 RGBA; integers
+            0–255, floats 0–1. With RGBA the ink is brightness times opacity.
     """
     image = np.asarray(image)
     if image.ndim == 3 and image.shape[2] == 1:
@@ -137,8 +131,7 @@ def strokes_to_mnist(
 
     The points are scaled (about the drawing's top-left corner) so that the drawing's longer
     side is ``MODEL_SIDE`` px, drawn with the ``pen_width`` px pen on a canvas just big
-    enough, and ``to_mnist``-ed. So a digit reads the same drawn 70 px or 250 px tall, anywhere
-    on the pad; the canvas the learner sees keeps the strokes as drawn.
+    enough, and ``to_mnist``-ed, so a digit reads the same at any size or place on the pad.
 
     Args:
         strokes: each stroke a sequence of ``(x, y)`` pad points.

@@ -2,8 +2,8 @@
 
 conv (8 filters, 5 × 5) → max-pool → conv (16, 5 × 5) → max-pool → flatten → dense 128 → dense 10
 
-How the lesson trains it is ``mnist_lesson.recipe``; where trained ones are kept is
-``mnist_lesson.networks``.
+How the lesson trains it is ``mnist_lesson.training.recipe``; where trained ones are kept
+is ``mnist_lesson.networks``.
 """
 
 from __future__ import annotations

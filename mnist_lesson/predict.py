@@ -4,7 +4,7 @@
     probabilities = predict_probabilities(model, images)     # N digits → (N, 10)
 
 The model is called directly, ``model(x, training=False)``, through one TensorFlow graph
-traced once per model: about 2 ms for one digit, where ``model.predict`` takes about 50 ms.
+traced once per model: far faster than ``model.predict`` for one digit (docs/benchmarks.md).
 ``check_network`` says clearly, up front, when a model cannot read the lesson's digits.
 """
 
@@ -81,8 +81,7 @@ def predict_probabilities(
     one = images.shape in ((IMAGE_SIZE, IMAGE_SIZE), DIGIT_SHAPE)
     images = digit_batch(images[np.newaxis] if one else images)
     call = _caller(model)
-    # Each batch becomes float32 on its own: converting all at once would hold a float copy
-    # of every digit (31 MB for the 10,000 test digits) besides the caller's.
+    # Each batch becomes float32 on its own, so no float copy of every digit is held at once.
     batches = [
         np.asarray(call(as_float_images(images[start : start + batch_size])), dtype=np.float32)
         for start in range(0, len(images), batch_size)
@@ -132,8 +131,8 @@ def traced_per_model(cache: weakref.WeakKeyDictionary, model, body: Callable) ->
             import tensorflow as tf
 
             spec = tf.TensorSpec((None, *DIGIT_SHAPE), tf.float32)
-            # No AutoGraph: Python's loops are unrolled when traced, and TensorFlow 2.20's
-            # AutoGraph fails on Python 3.13 (Colab's), with a warning in the lesson.
+            # No AutoGraph: Python's loops are unrolled when traced, and AutoGraph fails on
+            # Python 3.13 (TensorFlow 2.20), with a warning in the lesson.
             function = tf.function(
                 function, input_signature=[spec], reduce_retracing=True, autograph=False
             )

@@ -1,3 +1,3 @@
-"""The digits: MNIST's sprite format (``sprite``), its download (``download``), and the
-loaded, split and batched data (``mnist``: ``MnistData``, ``cache_folder``, ``batches``);
-real pen-drawn digits (``pen_digits``, downloaded by ``pen_download``)."""
+"""Every data source: MNIST (``sprite``, ``download``, ``cache``; ``mnist``: ``MnistData``,
+``batches``); real pen-drawn digits (``unipen`` reads, ``pen_digits`` finds or downloads,
+``pen_replay`` replays them on the pad); a learner's saved drawings (``drawings``)."""

@@ -1,11 +1,9 @@
 """Download the MNIST sprite into a cache folder: with progress, limits, and atomic writes.
 
-Both files are fetched into a hidden temporary folder beside the cache, validated together,
-and only then moved under their final names. A failure at any step removes the temporary
-folder, so the cache never holds half a file; a download killed outright leaves its
-temporary folder, which the next download removes once it is surely dead. Each file has a
-deadline for the whole download and a size cap (what the format allows), so neither a
-trickling nor an endless server can hang a lesson or fill the disk.
+Both files are fetched into a hidden temporary folder inside the cache, validated together,
+and only then moved under their final names, so the cache never holds half a file (a killed
+download's folder is removed by a later one). Each file has a deadline and a size cap, so
+neither a trickling nor an endless server can hang a lesson or fill the disk.
 """
 
 from __future__ import annotations

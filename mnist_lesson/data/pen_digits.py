@@ -2,11 +2,9 @@
 
     path = find_pen_digits()    # folder given, else $MNIST_LESSON_PEN_DATA, else the cache
 
-The zip is fetched into a hidden temporary folder beside the cache with ``download.py``'s
-deadline, size cap and progress bar; ``pendigits-orig.tra.Z`` is taken out of it,
-uncompressed (``unlzw3``) and parsed in full, and only then moved into the cache as
-``pendigits-orig.tra``. A failure at any step removes the temporary folder, so the cache never
-holds half a file. The test file in the same zip is never unpacked: it is held out.
+The zip is fetched as ``download`` fetches the sprite (temporary folder, deadline, size cap);
+``pendigits-orig.tra.Z`` is uncompressed (``unlzw3``) and parsed in full before it is moved
+into the cache. The zip's test file is never unpacked: it is held out.
 """
 
 from __future__ import annotations

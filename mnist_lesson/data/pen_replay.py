@@ -5,10 +5,9 @@
     images = pen_digit_inputs(digits)  # uint8 [N, 28, 28, 1], made once per digit
 
 A digit is flipped (the tablet's y grows upward, the pad's downward), scaled so its longer
-side spans ``height`` pad pixels, and made into the network's input as the pad makes a
-drawing's (``strokes_to_mnist``: drawn again ``MODEL_SIDE`` px tall with the pad's round pen,
-then cropped, scaled and centred by ``to_mnist``). So the input does not depend on the height
-and place a digit is replayed at: those matter to the canvas a learner would see.
+side spans ``height`` pad pixels, and made into the network's input as the pad does
+(``strokes_to_mnist`` draws it again ``MODEL_SIDE`` px tall), so the input does not depend on
+the height and place a digit is replayed at.
 """
 
 from __future__ import annotations
@@ -22,8 +21,8 @@ from mnist_lesson.data.unipen import PenDigit
 from mnist_lesson.ink import MODEL_SIDE, PAD_SIZE, as_uint8, strokes_to_mnist
 
 HEIGHTS = (70, 250)  # the digit heights on the pad, px, that a learner draws
-# Each digit's input, kept once made (about 0.5 ms a digit, 4 s for all 7,494): id → (the
-# digit, kept alive so that its id stays its own, and its uint8 28 × 28 input).
+# Each digit's input, kept once made: id → (the digit, kept alive so that its id stays its
+# own, and its uint8 28 × 28 input).
 _inputs: dict[int, tuple[PenDigit, np.ndarray]] = {}
 
 
@@ -45,17 +44,6 @@ def pad_strokes(
         [(left + (x - low[0]) * scale, top + (high[1] - y) * scale) for x, y in stroke.tolist()]
         for stroke in digit.strokes
     ]
-
-
-def render_pen_digits(
-    digits: list[PenDigit], heights: np.ndarray, corners: np.ndarray
-) -> np.ndarray:
-    """Replay each digit at its height and corner through the pad; return uint8 [N, 28, 28, 1]."""
-    images = [
-        strokes_to_mnist(pad_strokes(d, h, c))
-        for d, h, c in zip(digits, heights, corners, strict=True)
-    ]
-    return as_uint8(np.stack(images))[..., None]
 
 
 def pen_digit_inputs(digits: Sequence[PenDigit]) -> np.ndarray:

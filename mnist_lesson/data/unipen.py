@@ -123,9 +123,8 @@ def _point(words: list[str], line: str, fail, number: int) -> tuple[int, int]:
 def read_pen_digits(path: str | Path, fix: str = REPLACE_FILE) -> list[PenDigit]:
     """Read and validate the digits of a UNIPEN file such as ``pendigits-orig.tra``.
 
-    A file read before, unchanged since, gives the same digits again without parsing it
-    (about 1.5 s for the 7,494), so what is kept for each digit, such as its input to the
-    network, is kept across readings.
+    A file read before, unchanged since, gives the same digits again without parsing it, so
+    what is kept for each digit (its network input, say) is kept across readings.
     """
     path = Path(path)
     try:

@@ -1,4 +1,4 @@
-"""Checks for the *Your turn* exercises of lesson 3, ``03_compile.ipynb``: loss and accuracy."""
+"""Checks for the *Your turn* exercises of lesson 3, ``03_compile.ipynb``: the loss."""
 
 from __future__ import annotations
 

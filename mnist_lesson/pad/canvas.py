@@ -1,33 +1,10 @@
 """The pad's canvas: an ipycanvas ``Canvas`` that keeps drawing after a page reload.
 
-Why a plain canvas stops drawing. Since 0.12, ipycanvas sends every drawing command through
-a *canvas manager* widget, and by default one manager serves every canvas in the kernel. The
-kernel side remembers which canvas the manager's page side is drawing on and names the
-canvas (a ``switchCanvas`` command) only when that changes. A page opened later (a reload, a
-second tab, Colab's own widget manager) builds a fresh page-side manager that knows no
-current canvas, while the kernel side still thinks it does; so the page's first command has
-no canvas to draw on and throws (ipycanvas issue #322). In ipycanvas 0.14 the page-side
-manager runs its commands one after another on a chain of promises, and one rejected command
-leaves every later one unrun: that page draws nothing more on *any* canvas of the shared
-manager, whatever the kernel sends, until the kernel restarts. Resetting the kernel side's
-current canvas when a page reports ready is too late: a command sent while the page was
-still loading reaches it first and jams it.
-
-What this canvas does instead, using nothing but what ipycanvas 0.13 and 0.14 already send:
-
-- **Every batch names its canvas.** ``hold()`` forgets the current canvas before each batch,
-  so each message starts with ``switchCanvas`` to this canvas. A page whose manager has just
-  been built, in any front end, then draws the batch instead of throwing; a page that was
-  already drawing gets one tiny redundant command. Nothing depends on the kernel knowing
-  which pages exist.
-- **A manager of its own.** A manager that some other canvas's command broke on some page
-  cannot stop this canvas, and a pad made again (re-running its cell) comes with a fresh
-  manager. ``close()`` closes it with the canvas. Each canvas refers to its manager as a
-  widget, so front ends that build only the widgets a displayed one refers to (Colab's, with
-  ipywidgets 7) build it too.
-
-A new page also builds the canvas afresh, blank, and says so (``client_ready``); the pad
-repaints its strokes then, so a reloaded pad shows the drawing it had and goes on working.
+ipycanvas sends drawing commands through a shared *canvas manager* that names its canvas
+(``switchCanvas``) only when the canvas changes; a page opened later has a fresh manager
+that knows no canvas, so its first command throws and jams every later one (ipycanvas #322).
+So each ``PadCanvas`` has a manager of its own (closed with it), and ``hold()`` starts every
+batch with ``switchCanvas``. A new page also reports ``client_ready``, and the pad repaints.
 """
 
 from __future__ import annotations

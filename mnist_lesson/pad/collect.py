@@ -4,14 +4,11 @@
     display(pad)
     images, labels = read_drawings("my-digits/train")
 
-It is a ``DrawingPad`` (the same canvas, events, Clear and Undo, and the network's reading)
-with a prompt ("Draw a 3", "7 of 30") and three buttons: **Save as 3** files the drawing
-under the digit it names; **Redo** takes back the last drawing (or skip) and asks for it
-again; **Skip** moves on without one. When the network reads a different digit than the one
-asked for, the first Save only says so, and a second one saves it: nothing is filed under the
-wrong digit silently. Each Save writes the folder at once (``mnist_lesson.pad.drawings``), so a
-closed tab or a restarted kernel loses nothing, and a new pad on the same folder goes on
-where the last one stopped.
+It is a ``DrawingPad`` with a prompt ("Draw a 3", "7 of 30") and three buttons: **Save as 3**
+files the drawing under the digit asked for (when the network reads another digit, the first
+Save only says so and a second one saves); **Redo** takes back the last answer and asks again;
+**Skip** moves on without one. Each answer is written to the folder at once
+(``mnist_lesson.data.drawings``), so a new pad on the same folder goes on where one stopped.
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """Pictures and text for the inside view: maps, filters and units as PNGs, sums as HTML.
 
-No widgets here; ``mnist_lesson.pad.inside`` puts them on the page.
-
-Ink is white on black, as on the pad. A grey picture is one byte a pixel: levels 0–254 are
-black to white and ``MARK`` (255) is the yellow of an outline, so it encodes as a small palette
-PNG, about twice as fast as RGB. Weights can be negative, so a filter is drawn in two colours
-(RGB) as lesson 5 draws filters: blue where a weight is positive, red where it is negative,
-black at zero.
+No widgets here; ``mnist_lesson.pad.inside`` puts them on the page. Ink is white on black, as
+on the pad. A grey picture is one byte a pixel (levels 0–254 black to white, ``MARK`` the
+yellow of an outline), encoded as a palette PNG, smaller and faster than RGB. A filter's
+weights can be negative, so it is drawn in RGB: blue where positive, red where negative.
 """
 
 from __future__ import annotations

@@ -1,20 +1,13 @@
 """The pad's page canvas: an anywidget canvas whose page draws the pen's ink itself.
 
-Where the pad uses it (see ``choose_canvas``): on Google Colab, where ipycanvas does not draw
-(its drawing goes through a second widget that Colab's widget manager does not build,
-googlecolab/colab-cdn-widget-manager#24, and its hand-drawing example ignores the mouse there,
-ipycanvas#292); where ipycanvas is not installed; or when ``MNIST_LESSON_CANVAS=page`` asks for
-it. ``MNIST_LESSON_CANVAS=ipycanvas`` asks for ipycanvas everywhere. Elsewhere (JupyterLab,
-Notebook 7, Voilà) the pad's canvas is ipycanvas's (``mnist_lesson.pad.canvas.PadCanvas``).
+The pad uses it where ipycanvas does not draw (Colab: colab-cdn-widget-manager #24, ipycanvas
+#292) or is not installed, or when ``MNIST_LESSON_CANVAS=page`` (see ``choose_canvas``).
 
-How it differs from ``PadCanvas``. The page (``page_canvas.js``, shipped in the widget's
-``_esm`` trait: no file from a CDN) draws the ink on an HTML canvas as the pen moves, with the
-pad's pen, so the ink never waits a network round trip for the kernel (``draws_own_ink``: the
-pad sends no pen moves back). It tells the kernel the same events, with the same content, as
-ipycanvas's front end: ``mouse_down``/``move``/``up``/``out`` with ``x`` and ``y``,
-``touch_start``/``move``/``end``/``cancel`` with every listed touch, and ``client_ready`` when
-a view is built; the pad's handlers are called as ipycanvas calls them. Moves come at most once
-a frame, batched, in order. ``paint`` sends the whole drawing as strokes and the page draws it.
+The page (``page_canvas.js``, shipped in ``_esm``: no CDN) draws the ink as the pen moves, so
+the ink never waits for the kernel (``draws_own_ink``), and sends the kernel the events
+ipycanvas's front end sends, with the same content: ``mouse_*`` with ``x`` and ``y``,
+``touch_*`` with every listed touch, and ``client_ready``; moves come batched, at most once a
+frame. ``paint`` sends the whole drawing as strokes and the page draws it.
 """
 
 from __future__ import annotations

@@ -1,19 +1,15 @@
 """Which finger draws: ipycanvas lists every finger on the screen, with no identifiers.
 
-What ipycanvas 0.14's front end sends (``CanvasView.onTouchStart`` and its siblings in its
-``widget.ts``): for each ``touchstart``, ``touchmove``, ``touchend`` and ``touchcancel`` on
-the canvas, ``{"event": "touch_…", "touches": [{"x": …, "y": …}, …]}`` built from the
-browser's ``event.touches``: every finger on the screen *after* the event, anywhere on the
-page (a thumb resting outside the canvas is listed too, off the canvas), in canvas pixels,
-in the browser's order. No identifiers, and not which finger changed. So the drawing finger
-is told by position alone:
+For each touch event ipycanvas sends
+``{"event": "touch_…", "touches": [{"x": …, "y": …}, …]}`` from the browser's
+``event.touches``: every finger on the page *after* the event (also one off the canvas), in
+canvas pixels, without saying which changed. So the drawing finger is told by position alone:
 
 - A stroke starts when a finger lands while none draws, at the listed touch on the canvas
   that is not where a finger of the previous event was (the last listed if several).
 - The drawing finger is the listed touch nearest to where it was last seen; moves follow it.
-- It has lifted when a start or end event lists no touch within ``TOUCH_SLOP`` of where it
-  was last seen (or lists none). Two fingertips' centres lie about 1 cm (40 CSS pixels or
-  more) apart, and a finger moves a few pixels between events, so a touch that close is it.
+- It has lifted when an event other than a move lists no touch within ``TOUCH_SLOP`` of
+  where it was last seen (fingertips lie 40 CSS px or more apart, and move a few px).
 """
 
 from __future__ import annotations

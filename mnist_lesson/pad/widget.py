@@ -4,17 +4,11 @@
     display(pad)
     pad.prediction          # the latest reading (Prediction) or None while the pad is empty
 
-Pads have names (``"pad"`` unless given): creating a pad closes the live pad of the same
-name, so re-running a cell leaves one copy of its pad, while pads of other names stay live.
-The canvas keeps working after a page reload or in a second tab (``mnist_lesson.pad.canvas``);
-where ipycanvas cannot draw (Colab) the page draws the ink itself (``pad.canvas_choice``).
-
-The pen's strokes are recorded in Python from the canvas's mouse and touch events
-(``Strokes``) and rasterised in Python, so nothing depends on the browser sending pixels back.
-The canvas only shows the strokes, drawn at most once a frame, so a burst of events never
-makes the pad fall behind the pen. The pad reads the drawing ten times a second while you
-draw, and when the pen lifts: ``strokes_to_mnist``, then ``predict_probabilities`` (or, with
-``inside=True``, ``layer_outputs``, whose last layer gives the probabilities to ``InsideView``).
+The strokes are recorded in Python from the canvas's mouse and touch events (``Strokes``)
+and rasterised in Python, so the browser never sends pixels back; the canvas only shows
+them, at most once a frame. The pad reads the drawing at most ten times a second while you
+draw, and at pen-up: ``strokes_to_mnist``, then ``predict_probabilities`` (with
+``inside=True``, ``layer_outputs``, whose last layer is the reading).
 """
 
 from __future__ import annotations
@@ -46,9 +40,8 @@ class DrawingPad:
     leave two copies of its pad; give each pad of a notebook its own name.
 
     Args:
-        model: a Keras model for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs; it
-            is checked when the pad is made (a clear ``ValueError`` otherwise) and called
-            directly (``predict_probabilities``), never through ``model.predict``.
+        model: a Keras model for float32 ``(batch, 28, 28, 1)`` digits with 10 outputs
+            (checked here: a clear ``ValueError`` otherwise).
         pen_width: the pen's diameter in canvas pixels.
         name: the pad's name; a new pad replaces the live pad of the same name (``None``:
             a pad inside another, which the outer one's name stands for).
@@ -116,9 +109,8 @@ class DrawingPad:
         ]
         for register, handler in self._handlers:
             register(handler)
-        # No drawing yet: commands sent before a browser shows the canvas are lost, and in
-        # Voila they leave it blank for good. The canvas paints itself when a view reports
-        # ready (on_client_ready above), in every front end.
+        # No drawing yet: commands sent before a page shows the canvas can be lost; the
+        # canvas is painted when a view reports ready (on_client_ready above).
         self.view.show(None)
 
     def _ipython_display_(self) -> None:

@@ -35,10 +35,8 @@ def close_widget_tree(*roots: Widget) -> None:
     held by a trait outside ``widget.keys`` is closed as well. Traits never read are skipped:
     reading them would make (and register) their default widget only to close it.
 
-    An open container that still lists a closed widget breaks a page opened later: the page
-    fetches every open widget's state, cannot find the closed one ("widget model not
-    found"), and shows no widget at all. So close a container with its parts, never a part
-    alone while its container stays open.
+    Close a container with its parts, never a part alone while its container stays open: a
+    page opened later would not find the closed widget and would show no widget at all.
     """
     seen: set[int] = set()
     stack: list[object] = list(roots)
