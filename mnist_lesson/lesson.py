@@ -6,7 +6,7 @@ saved one or, when there is none, trains a stand-in with the lesson's recipe, so
 notebook runs on its own after a kernel restart.
 
 Set ``MNIST_LESSON_FAST=1`` to run the lessons on a small subset for three epochs (CI does,
-so all six notebooks run in a few minutes); by default they are the real lesson.
+so every notebook runs quickly); by default they are the real lesson.
 """
 
 from __future__ import annotations

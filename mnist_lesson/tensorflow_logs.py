@@ -1,17 +1,15 @@
 """Keep TensorFlow's start-up log lines out of the lessons.
 
-Importing TensorFlow on a machine without a GPU writes about a dozen lines straight to the
-process's standard error (file descriptor 2), from C++, before its own logging starts:
-``WARNING: All log messages before absl::InitializeLog() ...``, ``oneDNN custom operations
-are on``, ``Could not find cuda drivers``, ``This TensorFlow binary is optimized ...`` and
-``failed call to cuInit: ... UNKNOWN ERROR (303)``. ``TF_CPP_MIN_LOG_LEVEL`` does not hide
-them, and Jupyter shows them as a pink error box in the first cell that uses TensorFlow.
+Importing TensorFlow on a machine without a GPU writes about a dozen lines from C++ straight
+to file descriptor 2 (``oneDNN custom operations are on``, ``Could not find cuda drivers``,
+``failed call to cuInit`` ...), which ``TF_CPP_MIN_LOG_LEVEL`` does not hide and Jupyter
+shows as an error box.
 
 ``hide_startup_lines()`` (called when ``mnist_lesson`` is imported; it imports nothing
-itself) arranges that when TensorFlow is first imported, its import and the search for a
-GPU run with descriptor 2 caught in a temporary file. Afterwards every caught line that is
-not one of those start-up lines is written to ``sys.stderr`` as usual, so a real error still
-shows. TensorFlow imported before ``mnist_lesson`` is left as it is.
+itself) makes TensorFlow's first import, and its first search for a GPU, run with
+descriptor 2 caught in a temporary file; every caught line that is not a start-up line then
+goes to ``sys.stderr``, so a real error still shows. TensorFlow imported before
+``mnist_lesson`` is left as it is.
 """
 
 from __future__ import annotations

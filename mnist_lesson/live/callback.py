@@ -4,10 +4,8 @@
     model.fit(train, validation_data=test, epochs=10, verbose=0, callbacks=[LivePlot()])
 
 The Python twin of tfjs-vis's ``fitCallbacks``: training curves per batch, validation points
-per epoch, x in epochs. The callback only forwards Keras's ``logs``: the numbers live in
-``mnist_lesson.live.history.TrainingHistory``, the drawing in ``mnist_lesson.live.render``
-and when and where it shows in ``mnist_lesson.live.output``; the Pause and Stop buttons in
-``mnist_lesson.live.controls``.
+per epoch, x in epochs. The callback only forwards Keras's ``logs`` to the other
+``mnist_lesson.live`` modules (see the package's docstring).
 """
 
 from __future__ import annotations
@@ -56,10 +54,9 @@ class LivePlot(keras.callbacks.Callback):
             7.4 and newer), ``False`` never. Stop ends ``fit`` after the batch in progress.
     """
 
-    # Keras may then run the batch-end hooks on a worker thread (with a backend it marks
-    # thread-safe: JAX, PyTorch; not TensorFlow), so the training loop never waits for them;
-    # a lock keeps those calls one at a time. Batch-begin hooks, where the buttons' clicks
-    # are taken in, always run on the main thread.
+    # Keras may then run batch-end hooks on a worker thread (JAX, PyTorch; not TensorFlow),
+    # so training never waits for a redraw; a lock keeps those calls one at a time.
+    # Batch-begin hooks, where clicks are taken in, always run on the main thread.
     async_safe = True
 
     def __init__(
@@ -111,8 +108,7 @@ class LivePlot(keras.callbacks.Callback):
             self.controls, self.buttons = start_controls(
                 self._controls_setting, self._controls_changed
             )
-        # The empty axes show at once, so the learner sees where the curves will come. This
-        # first draw is the slowest (fonts, text layout: about 0.1 s), and it is made once.
+        # The empty axes show at once, so the learner sees where the curves will come.
         self._refresh(force=True)
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -128,9 +124,8 @@ class LivePlot(keras.callbacks.Callback):
     def on_test_begin(self, logs=None):
         """Before the fit's first validation, bring the chart up to the progress line.
 
-        Keras traces the validation step the first time it runs, which holds Python, and so
-        the chart, still for a second or more (2.4 s between redraws was seen in the browser
-        on a busy machine); one draw here, once a fit, keeps the chart from lagging.
+        Keras traces the validation step the first time it runs, which holds Python (and so
+        the chart) still for a second or more; one draw here, once a fit, keeps up.
         """
         if not self._in_fit or self._validated:
             return
@@ -186,8 +181,7 @@ class LivePlot(keras.callbacks.Callback):
         else:
             line = self.history.progress_line(speed, "batches/s")
         if self._validation_batches is not None:
-            # Batches, not digits: validation batches need not be training-sized (train_model
-            # scores the test digits 512 at a time while it trains 64 at a time).
+            # Batches, not digits: validation batches need not be training-sized.
             count = self._validation_batches
             line += f" · validating: {count:,} test batch{'es' if count != 1 else ''} scored"
         if self.controls is not None and self.controls.stop_requested:

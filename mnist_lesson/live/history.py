@@ -31,7 +31,7 @@ def smooth(values: np.ndarray, span: int) -> np.ndarray:
     weight = 2.0 / (span + 1)
     average = total = 0.0  # the weighted sum so far, and the weight it carries
     out = []
-    for value in np.asarray(values, dtype=float).tolist():  # 1 ms for 8,600 values
+    for value in np.asarray(values, dtype=float).tolist():  # a plain loop is quick enough here
         if math.isfinite(value):
             average = (1 - weight) * average + weight * value
             total = (1 - weight) * total + weight
@@ -117,12 +117,10 @@ class TrainingHistory:
         """Return ``(x, y)``: each batch's own value, x in epochs, fractional.
 
         Keras reports after each batch the *running mean* since the epoch began (weighted by
-        batch size), which resets every epoch. A batch's own value is worked back from two
-        running means, ``k * mean_k - (k - 1) * mean_(k-1)``, here when read, so batches
-        reported out of order (from Keras's worker threads) still pair up. A missing batch
-        makes the next point the mean of the batches in between. A last batch smaller than
-        the others (Keras does not say its size) comes out between its own value and the
-        mean of the batches before it.
+        batch size). A batch's own value is worked back when read, ``k * mean_k - (k - 1) *
+        mean_(k-1)``, so batches reported out of order (from worker threads) still pair up.
+        A missing batch makes the next point the mean of those in between; a smaller last
+        batch (Keras does not say its size) lands between its own value and the mean before it.
         """
         points = np.array(sorted(self._batch_points[metric]), dtype=float).reshape(-1, 3)
         epoch, count, mean = points.T

@@ -5,7 +5,7 @@ kernel's queue until the cell ends, too late to pause or stop it. ``click_poller
 a poller whose ``poll()``, called between batches, handles the widget messages waiting now
 and keeps every other request (the next cells of a Run All) to run, in order, after the cell.
 
-- ipykernel 6 (Colab's 6.17.1, the newest on Python 3.10): jupyter-ui-poll's ``ui_events``.
+- ipykernel 6 (Colab's): jupyter-ui-poll's ``ui_events``.
 - ipykernel 7.4 and later: jupyter-ui-poll drives ``kernel.do_one_iteration()``, which
   ipykernel 7 no longer has, so ``ShellPoller`` reads the kernel's queue itself, with
   ``dispatch_shell(..., concurrent=True)``; what it uses of the kernel is ``KERNEL_PARTS``.
@@ -168,11 +168,9 @@ class ShellPoller:
             ShellPoller._current = None
         self._keep_rest()
         kept, self.kept = self.kept, []
-        # Each request goes back the way ipykernel 7 sends one it reads off the queue (a
-        # task that creates the task running shell_main), so that the same number of
-        # event-loop steps puts it behind a request ipykernel had already read when the cell
-        # began (Run All sends every cell at once) and ahead of any read later. One step
-        # fewer, and the next cell ran after the ones kept here: tools/repro_runall_order.py.
+        # Each kept request goes back as ipykernel 7 sends one it reads (a task that creates
+        # the task running shell_main): the same number of event-loop steps keeps Run All's
+        # cells in order (docs/training.md; tools/repro_runall_order.py).
         for frames in kept:
             task = asyncio.ensure_future(self._hand_back(frames))
             self._handing_back.add(task)  # a task nobody holds may be collected unfinished

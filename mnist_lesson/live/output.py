@@ -2,11 +2,10 @@
 
 - ``Throttle`` says when the next redraw may happen: at most every ``min_interval`` seconds,
   at most ``max_share`` of the time while redraws are slow, at least every ``max_interval``.
-- ``NotebookOutput`` shows the figure as a PNG in one notebook display that is updated in
-  place (``display(..., display_id=True)`` then ``update``): JupyterLab, Notebook 7, VS Code
-  and Colab all honour it, and the last image stays in the saved notebook. The progress
-  line goes as HTML too (``line_html``), so a narrow page wraps it between its parts.
-  ``TerminalOutput`` writes the progress line to a terminal and the figure to a PNG file.
+- ``NotebookOutput`` shows the figure as a PNG in one notebook display updated in place
+  (``display(..., display_id=True)`` then ``update``), so the last image stays in the saved
+  notebook; the progress line goes as HTML too (``line_html``).
+- ``TerminalOutput`` writes the progress line to a terminal and the figure to a PNG file.
 """
 
 from __future__ import annotations
@@ -78,10 +77,9 @@ class Throttle:
 def line_html(line: str) -> str:
     """The progress line as HTML that wraps only between its `` · ``-separated parts.
 
-    Shown as plain text, JupyterLab breaks a long line anywhere, mid-number ("val_loss 0.21"
-    on one line, "37" on the next, at the README's width). Each part is kept whole instead
-    (``white-space: pre``, which JupyterLab keeps in saved, untrusted outputs too), in
-    the monospace font the text had, so the bar does not jitter as it fills.
+    Plain text may break mid-number on a narrow page. Each part is kept whole
+    (``white-space: pre``, kept in saved, untrusted outputs too), in monospace so the bar
+    does not jitter as it fills.
     """
     parts = (
         f'<span style="white-space: pre">{html.escape(part)}</span>' for part in line.split(" · ")

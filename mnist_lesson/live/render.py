@@ -28,8 +28,8 @@ def column_envelope(x: np.ndarray, y: np.ndarray, columns: int) -> tuple[np.ndar
 
     With more points than pixels, a line is drawn as a vertical stroke from the lowest to the
     highest value in each column; keeping just those two per column (lowest first, then
-    highest) draws nearly the same pixels, 10–20× quicker for a lesson's 8,600 batches.
-    Non-finite values are left out.
+    highest) draws nearly the same pixels, much quicker (docs/training.md). Non-finite values
+    are left out.
 
     Args:
         x: increasing positions, e.g. epochs.

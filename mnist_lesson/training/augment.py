@@ -113,6 +113,5 @@ def vary(
     if more is not None:
         images = tf.concat([images, more], 0)
     images = augment(images, seed, settings.shift_pixels, settings.rotation_degrees)
-    # The resampling leaves the digits' size unknown to TensorFlow; say it, so Flatten knows
-    # its width (Keras 3.10 fails at two unknown sizes: "Only one input size may be -1").
+    # The resampling leaves the size unknown to TensorFlow; say it, so Flatten knows its width.
     return tf.ensure_shape(images, [None, IMAGE_SIZE, IMAGE_SIZE, 1])

@@ -1,16 +1,14 @@
 """Redraw digits with an even, round pen: how digits drawn on the pad look to the model.
 
-MNIST's writers used real pens, whose strokes swell and taper with pressure and speed. The
-drawing pad's pen is perfectly even: one width from end to end. After ``to_mnist`` shrinks a
-drawing to MNIST's 20-pixel box, that width is about 3.4 pixels for a digit drawn 70 px tall
-and about 1 pixel for one drawn 250 px tall. A network that has only seen MNIST's own strokes
-reads such digits worse than MNIST's. ``redraw_with_pen`` shows it what they look like: it
-finds each digit's centre line and draws it again with a round pen of a given width::
+MNIST's pen strokes swell and taper; the pad's pen is one width from end to end
+(``PEN_WIDTHS`` after ``to_mnist``), and a network that has only seen MNIST reads such digits
+worse. ``redraw_with_pen`` finds each digit's centre line and draws it again with a round pen
+of a given width::
 
     redrawn = redraw_with_pen(images, widths)  # uint8 [N, 28, 28, 1], one pen width a digit
 
-``train.TrainConfig(pen_strokes=…)`` mixes such digits into training. Pure NumPy, SciPy and
-scikit-image: no TensorFlow.
+``TrainConfig(pen_strokes=…)`` mixes such digits into training. NumPy, SciPy and
+scikit-image only: no TensorFlow.
 """
 
 from __future__ import annotations

@@ -37,10 +37,9 @@ if TYPE_CHECKING:
 class FineTuneConfig(TrainingSettings):
     """How ``fine_tune`` adjusts a network to a few drawings.
 
-    Chosen on six tuning writers of the pen digits, never on the writers the benchmark
-    reports (``bench/bench_your_hand.py``, docs/benchmarks.md): a quarter of each batch
-    drawings and three quarters MNIST kept MNIST's test accuracy where it was (half and half
-    lost up to 0.45 points), and a starting rate of 0.001 read the writers best.
+    The defaults were chosen on tuning writers of the pen digits, not the ones the benchmark
+    reports (docs/benchmarks.md): a quarter of each batch drawings keeps MNIST's test
+    accuracy, and a starting rate of 0.001 read the writers best.
     """
 
     epochs: int = 10  # passes over the drawings, each drawing shown ``repeats`` times a pass
@@ -123,8 +122,8 @@ def fine_tune(
         mix_with: digits mixed into every batch so the network keeps reading them: a loaded
             ``MnistData`` (its training split) or ``(images, labels)``, labels one-hot or
             digits 0–9. By default the lesson's MNIST, found as the lessons find it
-            (``MnistData()``). ``None`` trains on the drawings alone: the network then
-            forgets MNIST (2.6 points lost on its test digits, against 0.1 mixed).
+            (``MnistData()``). ``None`` trains on the drawings alone, and the network
+            then forgets some of MNIST.
         config: the settings; ``None`` means ``FineTuneConfig()``.
         callbacks: Keras callbacks for ``fit``, e.g. ``[LivePlot()]``.
         verbose: Keras's own progress output (0 silent).

@@ -27,10 +27,9 @@ def _malloc_trim():
 def release_free_memory() -> bool:
     """Hand the pages the C heap holds free back to the system (glibc); return whether it could.
 
-    Every epoch ``tf.data`` fills its shuffle buffer of all the training digits anew from its
-    worker threads, and glibc keeps what the last epoch freed in those threads' arenas: without
-    this a kernel training on 55,000 digits grew by about 60 MB an epoch (docs/benchmarks.md,
-    "Binder's memory"). It takes milliseconds and changes no result.
+    Every epoch ``tf.data`` refills its shuffle buffer from worker threads, and glibc keeps
+    what the last epoch freed in those threads' arenas, so without this the kernel grows
+    every epoch. It is quick and changes no result.
     """
     trim = _malloc_trim()
     if trim is None:

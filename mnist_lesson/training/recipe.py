@@ -42,26 +42,12 @@ def setting_help(name: str) -> str:
 class TrainConfig(TrainingSettings):
     """The lesson's recipe: how ``train_model`` trains the lesson's network.
 
-    Each field's help (``setting_help``) is also the command line's ``--help``.
-
-    Why these defaults: the plain recipe (Adam at 0.001, batch 512, 10 epochs) reaches
-    about 95.5% on the 8,461-digit sample, because 8,461 digits in batches of 512 give only
-    17 weight updates an epoch; batches of 64 give 133. A higher starting rate that decays
-    to zero along a cosine takes big steps early and settles into a good minimum at the
-    end instead of bouncing around it. Without augmentation that still stalls near 97.5%:
-    the network starts to memorise the training digits. Random shifts of up to 2 pixels
-    and turns of up to 10 degrees show it a slightly different digit every epoch, so it
-    learns shapes rather than pixels; that lifts test accuracy past 98% and makes the
-    network more forgiving of the off-centre, tilted digits people draw on the pad.
-    Half of the digits are also shown redrawn with an even round pen, as digits drawn on
-    the pad look after ``to_mnist``: the network then reads pad drawings about as well as
-    the test digits (0.7 points lower on average over seeds 0–3, against 1.7 without; it
-    gives up about 0.35 points on the test digits themselves; docs/pad.md). 15 epochs reach
-    98.38–98.70% over seeds 0–2 (mean 98.55%); see docs/training.md.
-    A quarter of every batch is digits real people drew with a pen (UCI pendigits), when
-    they can be had (``pen_digits_for``): writers the network never saw are then
-    read 98.8–99.5% right instead of 93–95.5%, and MNIST's test digits as well as without
-    (docs/benchmarks.md).
+    Each field's help (``setting_help``) is also the command line's ``--help``. Why the
+    defaults (docs/training.md): small batches give many weight updates an epoch; a high
+    starting rate decaying along a cosine settles instead of bouncing; random shifts and
+    turns keep the network from memorising pixels; digits redrawn with the pad's even pen
+    and, where they can be had (``pen_digits_for``), real pen digits in every batch teach it
+    how people draw on the pad. 15 epochs reach 98.38–98.70% over seeds 0–2.
     """
 
     pen_data: float = setting(
@@ -98,11 +84,10 @@ def training_dataset(
     """Return the shuffled, batched (and, if configured, augmented) training digits.
 
     With ``pen_strokes`` every training digit is redrawn with the pen once, before training
-    (one random width each, seeded by ``config.seed``; about 16 s for 55,000 digits on 2 cores),
-    and each batch picks the original or the redrawn version of each digit. With ``pen_data``
-    each of ``pen_digits`` is replayed on the pad (``PEN_COPIES`` times) before training, and
-    every batch holds ``pen_batch_size`` of them besides ``batch_size`` less that many MNIST
-    digits: a fixed share, however many MNIST digits there are.
+    (one random width each, seeded by ``config.seed``), and each batch picks the original or
+    the redrawn version of each digit. With ``pen_data`` each of ``pen_digits`` is replayed
+    on the pad (``PEN_COPIES`` times) before training, and every batch holds
+    ``pen_batch_size`` of them besides ``batch_size`` less that many MNIST digits.
     """
     import numpy as np
     import tensorflow as tf
