@@ -66,25 +66,3 @@ def set_up_notebook() -> None:
     from google.colab import output
 
     output.enable_custom_widget_manager()
-
-
-def _owner_and_name(repository_url: str) -> str:
-    prefix = "https://github.com/"
-    if not repository_url.startswith(prefix) or repository_url[len(prefix) :].count("/") != 1:
-        raise ValueError(
-            f"{repository_url!r} is not a GitHub repository address; write it as "
-            f"https://github.com/<owner>/<repo>."
-        )
-    return repository_url[len(prefix) :].removesuffix(".git")
-
-
-def colab_url(notebook: str, repository_url: str = REPOSITORY_URL) -> str:
-    """Return the address that opens ``notebook`` (e.g. ``01_data.ipynb``) in Colab."""
-    repository = _owner_and_name(repository_url)
-    return f"https://colab.research.google.com/github/{repository}/blob/main/notebooks/{notebook}"
-
-
-def binder_url(notebook: str, repository_url: str = REPOSITORY_URL) -> str:
-    """Return the address that opens ``notebook`` in JupyterLab on Binder."""
-    repository = _owner_and_name(repository_url)
-    return f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/notebooks/{notebook}"

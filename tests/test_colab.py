@@ -3,7 +3,6 @@ would run on Colab (faked here) versus locally and on Binder (nothing)."""
 
 from __future__ import annotations
 
-import re
 import shlex
 import subprocess
 import sys
@@ -123,16 +122,3 @@ def test_the_sync_tool_reports_and_repairs_a_stale_setup_cell(tmp_path, monkeypa
     assert repaired.cells[0].metadata == colab.SETUP_CELL_METADATA
     assert repaired.cells[1].source == "# Example"
     assert sync_setup_cells.sync(notebook) is False  # already current: left alone
-
-
-def test_launch_links():
-    assert colab.colab_url("04_train.ipynb") == (
-        "https://colab.research.google.com/github/mnist-lesson/mnist-lesson/blob/main/"
-        "notebooks/04_train.ipynb"
-    )
-    assert colab.binder_url("06_draw.ipynb") == (
-        "https://mybinder.org/v2/gh/mnist-lesson/mnist-lesson/HEAD?urlpath=lab/tree/"
-        "notebooks/06_draw.ipynb"
-    )
-    with pytest.raises(ValueError, match=re.escape("https://github.com/<owner>/<repo>")):
-        colab.colab_url("01_data.ipynb", repository_url="https://gitlab.com/someone/lesson")

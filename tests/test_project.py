@@ -103,7 +103,19 @@ def test_no_mnist_pixels_or_large_files_are_committed():
 
 
 def test_readme_links_every_lesson_to_colab_and_binder_at_the_one_address():
-    from mnist_lesson.colab import binder_url, colab_url
+    from mnist_lesson.colab import REPOSITORY_URL
+
+    repository = REPOSITORY_URL.removeprefix("https://github.com/")
+
+    def colab_url(notebook: str) -> str:
+        return (
+            f"https://colab.research.google.com/github/{repository}/blob/main/notebooks/{notebook}"
+        )
+
+    def binder_url(notebook: str) -> str:
+        return (
+            f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/notebooks/{notebook}"
+        )
 
     readme = (REPO_ROOT / "README.md").read_text()
     lessons = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
