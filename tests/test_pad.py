@@ -25,7 +25,7 @@ from mnist_lesson.ink import MODEL_SIDE, PEN_WIDTH, render_strokes, to_mnist
 from mnist_lesson.pad import widget as pad_widget
 from mnist_lesson.pad.prediction_view import BAR_STEPS, HINT, PredictionView, png_bytes
 from mnist_lesson.pad.widget import DrawingPad
-from tests.test_preprocess import reference_strokes
+from tests.test_ink import reference_strokes
 
 
 def send(pad: DrawingPad, event: str, *points: tuple[float, float], touch: bool = False):
