@@ -67,7 +67,7 @@ def skeletonize(shape: np.ndarray) -> np.ndarray:
 def enlarged_shape(digit: np.ndarray) -> np.ndarray:
     """Return a digit's ink shape (boolean) enlarged ``UPSCALE`` times, thresholded at half ink."""
     size = digit.shape[0] * UPSCALE
-    enlarged = Image.fromarray(digit.astype(np.float32), mode="F").resize(
+    enlarged = Image.fromarray(digit.astype(np.float32)).resize(
         (size, size), Image.Resampling.BILINEAR
     )
     return np.asarray(enlarged) >= 0.5

@@ -99,7 +99,7 @@ def to_mnist(image: np.ndarray) -> np.ndarray | None:
     scale = DIGIT_BOX / max(crop.shape)
     height, width = (max(1, round(side * scale)) for side in crop.shape)
     # Anti-aliased scaling: each output pixel averages the ink it covers.
-    patch = Image.fromarray(crop, mode="F").resize((width, height), RESAMPLE)
+    patch = Image.fromarray(crop).resize((width, height), RESAMPLE)
     patch = np.clip(np.asarray(patch, dtype=np.float32), 0.0, 1.0)
     # Whole-pixel shift putting the centre of mass on pixel (14, 14), as MNIST did (its
     # centres sit within half a pixel of it); the patch always stays inside the field.
@@ -159,7 +159,7 @@ def as_uint8(digits: np.ndarray) -> np.ndarray:
 def shrink_whole_canvas(image: np.ndarray) -> np.ndarray:
     """Shrink the whole canvas to 28 × 28, as the original lesson did (no crop, no centring)."""
     ink = ink_fraction(image)
-    digit = Image.fromarray(ink, mode="F").resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BOX)
+    digit = Image.fromarray(ink).resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BOX)
     return np.clip(np.asarray(digit, dtype=np.float32), 0.0, 1.0)
 
 

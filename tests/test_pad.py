@@ -36,7 +36,7 @@ def send(pad: DrawingPad, event: str, *points: tuple[float, float], touch: bool 
     elif points:
         content["x"], content["y"] = points[0]
     message = {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
-    pad.canvas.comm.handle_msg(message)  # where the kernel routes the browser's message
+    pad.canvas._handle_msg(message)  # what the kernel calls with the browser's message
 
 
 def mouse_stroke(pad: DrawingPad, points: list[tuple[float, float]]) -> None:

@@ -28,7 +28,7 @@ ZERO = [(140 + 70 * np.sin(t), 140 - 95 * np.cos(t)) for t in np.linspace(0, 2 *
 def page_message(pad: DrawingPad, content: dict) -> None:
     """Deliver one message from the page canvas's front end, as the kernel routes it."""
     message = {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
-    pad.canvas.comm.handle_msg(message)
+    pad.canvas._handle_msg(message)
 
 
 def page_stroke(pad: DrawingPad, points, frame: int = 7) -> None:
