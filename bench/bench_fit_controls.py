@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import queue
 import statistics
 import time
 
-from common import REPO_ROOT, sample_folder
+from common import sample_folder
+
+from tests.lab_kernel import LabKernel
 
 SETUP = """\
 import json, time
@@ -66,52 +66,6 @@ def fit(controls, epochs):
 """
 
 
-class Kernel:
-    """A kernel started as jupyter_server starts one, sent what a browser sends."""
-
-    def __init__(self) -> None:
-        from jupyter_client import KernelManager
-
-        env = {**os.environ, "JPY_SESSION_NAME": "bench.ipynb", "TF_CPP_MIN_LOG_LEVEL": "2"}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-        self.manager = KernelManager(kernel_name="python3")
-        self.manager.start_kernel(cwd=str(REPO_ROOT), env=env)
-        self.client = self.manager.client()
-        self.client.start_channels()
-        self.client.wait_for_ready(timeout=120)
-
-    def run(self, code: str, tick=None) -> str:
-        """Run a cell to its end; return what it printed.
-
-        ``tick`` is called with each message, and with ``None`` every 0.05 s without one.
-        """
-        msg_id, text = self.client.execute(code), []
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                message = self.client.get_iopub_msg(timeout=0.05)
-            except queue.Empty:
-                if time.monotonic() > deadline:
-                    raise SystemExit("error: the cell ran past 10 minutes") from None
-                message = None
-            if tick is not None:
-                tick(message)
-            if message is None or message["parent_header"].get("msg_id") != msg_id:
-                continue
-            if message["msg_type"] == "error":
-                raise SystemExit("\n".join(message["content"]["traceback"]))
-            if message["msg_type"] == "stream":
-                text.append(message["content"]["text"])
-            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
-                return "".join(text)
-
-    def click(self, comm_id: str) -> float:
-        """Send a button's click message; return when it was sent."""
-        content = {"comm_id": comm_id, "data": {"method": "custom", "content": {"event": "click"}}}
-        self.client.session.send(self.client.shell_channel.socket, "comm_msg", content)
-        return time.time()
-
-
 def main() -> None:
     """Time the fits and the clicks; print the ratios and the latencies."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -122,19 +76,18 @@ def main() -> None:
     arguments = parser.parse_args()
     arguments.clicks += arguments.clicks % 2  # end resumed, so the fit can finish
 
-    kernel = Kernel()
+    kernel = LabKernel("bench.ipynb")
     try:
         kernel.run(SETUP.format(folder=str(sample_folder(arguments.data_folder))))
         kernel.run("fit(True, 1)")  # warm-up: tracing, the first figure, the first buttons
         results = {False: [], True: []}
         for _ in range(arguments.repeats):
             for controls in (False, True):
-                out = kernel.run(f"fit({controls}, {arguments.epochs})")
+                out = kernel.run(f"fit({controls}, {arguments.epochs})", timeout=600)
                 results[controls].append(json.loads(out.split("FIT ", 1)[1]))
         latencies = time_clicks(kernel, arguments.clicks)
     finally:
-        kernel.client.stop_channels()
-        kernel.manager.shutdown_kernel(now=True)
+        kernel.close()
 
     without = [r[0] for r in results[False]]
     with_controls = [r[0] for r in results[True]]
@@ -154,7 +107,7 @@ def main() -> None:
     print("targets: ratio <= 1.02; click <= 0.5 s")
 
 
-def time_clicks(kernel: Kernel, clicks: int) -> list[float]:
+def time_clicks(kernel: LabKernel, clicks: int) -> list[float]:
     """Click Pause, Resume, ... a second apart during a fit; return each click's delay."""
     pause, sent = [None, 0.0], []  # the Pause button's comm, and when it appeared
 
@@ -166,7 +119,7 @@ def time_clicks(kernel: Kernel, clicks: int) -> list[float]:
         if pause[0] and len(sent) < clicks and time.time() - (sent or pause[1:])[-1] > 1.0:
             sent.append(kernel.click(pause[0]))
 
-    kernel.run("fit(True, 3)", tick)
+    kernel.run("fit(True, 3)", timeout=600, tick=tick)
     changes = json.loads(kernel.run("print(json.dumps(changes))"))
     return [changed - clicked for clicked, changed in zip(sent, changes, strict=False)]
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
-import queue
 import threading
 import time
 
@@ -15,7 +13,7 @@ import pytest
 from mnist_lesson.live.controls import ControlButtons, FitControls, start_controls
 from mnist_lesson.live.history import TrainingHistory
 from mnist_lesson.live.kernel_poll import ShellPoller, click_poller
-from tests.conftest import REPO_ROOT
+from tests.lab_kernel import LabKernel, idle, printed
 
 
 class FakeTime:
@@ -247,51 +245,8 @@ import json
 """
 
 
-class Kernel:
-    """A kernel started as JupyterLab starts one, driven with the messages a browser sends."""
-
-    def __init__(self) -> None:
-        from jupyter_client import KernelManager
-
-        env = {**os.environ, "JPY_SESSION_NAME": "04_train.ipynb"}  # as jupyter_server sets
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-        self.manager = KernelManager(kernel_name="python3")
-        self.manager.start_kernel(cwd=str(REPO_ROOT), env=env)
-        self.client = self.manager.client()
-        self.client.start_channels()
-        self.client.wait_for_ready(timeout=120)
-        self.messages: list[dict] = []  # every IOPub message read so far
-
-    def read_until(self, done, timeout: float = 120) -> dict:
-        """Read IOPub messages until ``done(message)``; return that message."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                message = self.client.get_iopub_msg(timeout=1)
-            except queue.Empty:
-                continue
-            self.messages.append(message)
-            if message["msg_type"] == "error":
-                raise AssertionError("\n".join(message["content"]["traceback"]))
-            if done(message):
-                return message
-        raise AssertionError(f"no such message within {timeout} s")
-
-    def run(self, code: str, timeout: float = 120) -> str:
-        """Run a cell to its end; return what it printed."""
-        msg_id = self.client.execute(code)
-        start = len(self.messages)
-        self.read_until(lambda m: idle(m, msg_id), timeout)
-        return printed(self.messages[start:], msg_id)
-
-    def button(self, description: str) -> str:
-        """Wait for the kernel to open a button labelled ``description``; return its comm."""
-
-        def opened(message):
-            state = message["content"].get("data", {}).get("state", {})
-            return message["msg_type"] == "comm_open" and state.get("description") == description
-
-        return self.read_until(opened)["content"]["comm_id"]
+class Kernel(LabKernel):
+    """The lab kernel, and when its fit has begun training."""
 
     def training(self) -> None:
         """Wait until the progress line reports a loss: batches are being trained."""
@@ -301,34 +256,6 @@ class Kernel:
             return message["msg_type"] == "update_display_data" and " · loss " in text
 
         self.read_until(line_with_loss)
-
-    def click(self, comm_id: str) -> float:
-        """Send the message a browser sends when the button is clicked; return when."""
-        content = {"comm_id": comm_id, "data": {"method": "custom", "content": {"event": "click"}}}
-        self.client.session.send(self.client.shell_channel.socket, "comm_msg", content)
-        return time.time()
-
-    def close(self) -> None:
-        self.client.stop_channels()
-        self.manager.shutdown_kernel(now=True)
-
-
-def idle(message: dict, msg_id: str) -> bool:
-    """Return whether ``message`` says the kernel finished the request ``msg_id``."""
-    return (
-        message["msg_type"] == "status"
-        and message["content"]["execution_state"] == "idle"
-        and message["parent_header"].get("msg_id") == msg_id
-    )
-
-
-def printed(messages: list[dict], msg_id: str) -> str:
-    """Return the text request ``msg_id`` printed, among ``messages``."""
-    return "".join(
-        m["content"]["text"]
-        for m in messages
-        if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id
-    )
 
 
 @pytest.fixture(scope="module")

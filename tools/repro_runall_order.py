@@ -8,14 +8,15 @@ Run: python tools/repro_runall_order.py [runs]
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
-from jupyter_client import KernelManager
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))  # this checkout's tests.lab_kernel and mnist_lesson
+
+from tests.lab_kernel import LabKernel  # noqa: E402
+
 SETUP = """\
 import time, keras, numpy as np
 from mnist_lesson.live.callback import LivePlot
@@ -34,13 +35,8 @@ CELLS = [
 
 
 def main(runs: int = 1) -> int:
-    env = {**os.environ, "JPY_SESSION_NAME": "repro.ipynb"}  # as jupyter_server sets
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(cwd=str(REPO_ROOT), env=env)
-    client = manager.client()
-    client.start_channels()
-    client.wait_for_ready(timeout=120)
+    kernel = LabKernel("repro.ipynb")
+    client = kernel.client
     bad = 0
     try:
         client.execute_interactive(SETUP, timeout=120, output_hook=lambda m: None)
@@ -66,8 +62,7 @@ def main(runs: int = 1) -> int:
                 print(f"    {status}  {code}")
             time.sleep(0.5)
     finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        kernel.close()
     return bad
 
 
