@@ -241,3 +241,23 @@ def test_the_page_canvas_front_end_is_package_data():
 
     patterns = pyproject()["tool"]["setuptools"]["package-data"]["mnist_lesson.pad"]
     assert any(fnmatch("page_canvas.js", pattern) for pattern in patterns)
+
+
+def test_the_page_canvas_sends_no_binary_buffer_and_only_small_messages(page_pad, monkeypatch):
+    # Colab's widget manager drops binary buffers sent when a widget is created
+    # (colab-cdn-widget-manager #33) and reconnects on a message of 1 MB or more.
+    import json
+
+    state = page_pad.canvas.get_state()
+    assert not any(isinstance(value, bytes | bytearray | memoryview) for value in state.values())
+    assert len(json.dumps(state)) < 100_000  # the front end's code and a few numbers
+    sent: list[tuple[dict, object]] = []
+    monkeypatch.setattr(
+        page_pad.canvas, "send", lambda content, buffers=None: sent.append((content, buffers))
+    )
+    for index in range(200):  # a drawing far busier than any digit: 200 strokes, 10,000 points
+        stroke = [(20 + index, 20 + 240 * k / 49) for k in range(50)]
+        page_stroke(page_pad, stroke)
+    page_pad.undo_button.click()  # the whole drawing again, in one message
+    assert sent and all(buffers is None for _, buffers in sent)
+    assert max(len(json.dumps(content)) for content, _ in sent) < 1_000_000
