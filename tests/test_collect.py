@@ -12,7 +12,7 @@ from mnist_lesson.data.sprite import IMAGES_FILE, read_sprite
 from mnist_lesson.ink import strokes_to_mnist
 from mnist_lesson.pad.collect import CollectPad
 from tests.conftest import REPO_ROOT
-from tests.test_pad import BAR, ONE, mouse_stroke, still_open, widgets_made
+from tests.pad_events import BAR, ONE, mouse_stroke, still_open, widgets_made
 
 SEVEN = [[(60.0, 50.0), (220.0, 50.0)], [(220.0, 50.0), (120.0, 240.0)]]
 

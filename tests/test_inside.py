@@ -22,7 +22,7 @@ from mnist_lesson.pad import widget as pad_widget
 from mnist_lesson.pad.inside import InsideView
 from mnist_lesson.pad.prediction_view import DRAWING
 from mnist_lesson.pad.widget import DrawingPad
-from tests.test_pad import ONE, mouse_stroke, send, still_open, widgets_made
+from tests.pad_events import ONE, mouse_stroke, send, still_open, widgets_made
 
 
 def numpy_network(model, digit: np.ndarray) -> list[np.ndarray]:

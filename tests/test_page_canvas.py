@@ -8,6 +8,7 @@ batched once a frame: ``{"event": "batch", "events": [{"event": "mouse_move", â€
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 
 import numpy as np
@@ -15,12 +16,11 @@ import pytest
 
 from mnist_lesson.ink import PEN_WIDTH
 from mnist_lesson.pad import canvas_choice
-from mnist_lesson.pad.canvas import PadCanvas
 from mnist_lesson.pad.canvas_choice import CANVAS_VARIABLE, choose_canvas, fallback_line
 from mnist_lesson.pad.collect import CollectPad
 from mnist_lesson.pad.page_canvas import PageCanvas
 from mnist_lesson.pad.widget import DrawingPad
-from tests.test_pad import BAR, ONE, mouse_stroke, send, still_open, widgets_made
+from tests.pad_events import BAR, ONE, mouse_stroke, send, still_open, widgets_made
 
 ZERO = [(140 + 70 * np.sin(t), 140 - 95 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 60)]
 
@@ -59,6 +59,7 @@ def page_pad(quick_model, monkeypatch, quiet):
 
 @pytest.fixture
 def ipycanvas_pad(quick_model, monkeypatch):
+    pytest.importorskip("ipycanvas", reason="ipycanvas is not installed (as on Colab)")
     monkeypatch.setenv(CANVAS_VARIABLE, "ipycanvas")
     pad = DrawingPad(quick_model, name="ipycanvas")
     yield pad
@@ -73,6 +74,8 @@ def sent_by(canvas: PageCanvas, monkeypatch) -> list[dict]:
 
 
 def test_the_page_canvas_pad_reads_a_drawing_as_the_ipycanvas_pad(page_pad, ipycanvas_pad):
+    from mnist_lesson.pad.canvas import PadCanvas
+
     assert isinstance(page_pad.canvas, PageCanvas) and isinstance(ipycanvas_pad.canvas, PadCanvas)
     assert page_pad.canvas.width == page_pad.canvas.height == 280
     assert page_pad.canvas.layout.width == "280px"
@@ -178,6 +181,7 @@ def unset(monkeypatch):
 
 
 def test_ipycanvas_is_the_pad_in_jupyterlab_notebook_and_voila(unset):
+    pytest.importorskip("ipycanvas", reason="ipycanvas is not installed (as on Colab)")
     assert choose_canvas() == ("ipycanvas", None)
 
 
@@ -205,7 +209,7 @@ def test_the_environment_variable_forces_either_canvas(unset, monkeypatch):
 def test_forcing_ipycanvas_where_it_is_missing_says_what_to_do(unset, monkeypatch, quick_model):
     monkeypatch.setenv(CANVAS_VARIABLE, "ipycanvas")
     monkeypatch.setitem(sys.modules, "ipycanvas", None)
-    monkeypatch.delitem(sys.modules, "mnist_lesson.pad.canvas")
+    monkeypatch.delitem(sys.modules, "mnist_lesson.pad.canvas", raising=False)
     with pytest.raises(ImportError, match=f"unset {CANVAS_VARIABLE}"):
         DrawingPad(quick_model, name="missing")
 
@@ -224,9 +228,19 @@ def test_the_fallback_is_told_once_in_a_line_a_learner_understands(
         for pad in pads:
             pad.close()
     monkeypatch.delitem(sys.modules, "google.colab")
-    pad = DrawingPad(quick_model, name="told-ipycanvas")
+    monkeypatch.setenv(CANVAS_VARIABLE, "page")  # its own reason, told once too
+    pad = DrawingPad(quick_model, name="told-forced")
     pad.close()
-    assert capsys.readouterr().out == ""  # ipycanvas's pad says nothing
+    assert capsys.readouterr().out.splitlines() == [
+        fallback_line(f"{CANVAS_VARIABLE}=page asks for it")
+    ]
+    pad = DrawingPad(quick_model, name="told-again")
+    pad.close()
+    assert capsys.readouterr().out == ""  # the same reason is not told twice
+    if importlib.util.find_spec("ipycanvas") is not None:
+        monkeypatch.delenv(CANVAS_VARIABLE)
+        DrawingPad(quick_model, name="told-ipycanvas").close()
+        assert capsys.readouterr().out == ""  # ipycanvas's pad says nothing
 
 
 def test_the_page_canvas_ships_its_front_end_in_the_widget():
