@@ -136,6 +136,21 @@ NEEDS_CONCURRENT_DISPATCH = pytest.mark.skipif(
 )
 
 
+def test_where_no_button_can_work_one_line_says_how_to_stop_instead(monkeypatch, capsys):
+    from mnist_lesson.live import controls as controls_module
+
+    monkeypatch.setenv("JPY_SESSION_NAME", "04_train.ipynb")  # a learner is looking
+    monkeypatch.setattr("mnist_lesson.live.kernel_poll.click_poller", lambda: None)
+    assert start_controls(None, lambda: None) == (None, None)
+    assert capsys.readouterr().out == controls_module.NO_BUTTONS + "\n"
+    assert "Stop (interrupt)" in controls_module.NO_BUTTONS and "keeps the weights" in (
+        controls_module.NO_BUTTONS
+    )
+    monkeypatch.delenv("JPY_SESSION_NAME")  # nobody looking (nbclient): nothing said
+    assert start_controls(None, lambda: None) == (None, None)
+    assert capsys.readouterr().out == ""
+
+
 def test_no_buttons_on_a_kernel_that_cannot_handle_a_click_while_a_cell_runs(monkeypatch):
     # ipykernel 7.0 to 7.3 (the newest on Python 3.10): clicking used to raise a TypeError.
     from IPython.core.interactiveshell import InteractiveShell
@@ -355,6 +370,9 @@ def test_an_interrupt_during_fit_aborts_the_kept_cells_as_jupyter_does(kernel):
             break
     assert "ran after an interrupt" not in printed(kernel.messages, next_id)
     assert printed(kernel.messages, last_id) == "2\n"  # and the kernel goes on
+    # The interrupted fit kept what it had learned: the model is no longer its first weights.
+    kept = kernel.run("print(any((w != v).any() for w, v in zip(model.get_weights(), initial)))")
+    assert kept == "True\n"
 
 
 @pytest.mark.slow

@@ -16,6 +16,12 @@ import os
 import time
 from collections.abc import Callable
 
+NO_BUTTONS = (
+    "No Pause / Stop buttons: this kernel cannot take a click while a cell runs (ipykernel 6, "
+    "or 7.4 and later, can). To stop, use the notebook's Stop (interrupt) button: fit ends at "
+    "once and the model keeps the weights it has learned so far."
+)
+
 
 def front_end_attached() -> bool:
     """Return whether a Jupyter server (JupyterLab, Notebook 7) started this kernel."""
@@ -39,6 +45,8 @@ def start_controls(
 
     poller = click_poller()
     if poller is None:  # no kernel that takes clicks mid-cell (a terminal, ipykernel 7.0-7.3)
+        if front_end_attached():
+            print(NO_BUTTONS)
         return None, None
     controls = FitControls(poller.poll, on_change=on_change, on_finish=poller.close)
     buttons = ControlButtons(controls)
