@@ -26,9 +26,12 @@ def png(
     ``H × W × 3`` RGB or ``× 4`` RGBA; ``text`` goes in as tEXt chunks."""
     from PIL import Image, PngImagePlugin
 
-    image = Image.fromarray(np.ascontiguousarray(pixels))
-    if palette is not None:
-        image = Image.frombuffer("P", image.size, np.ascontiguousarray(pixels), "raw", "P", 0, 1)
+    pixels = np.ascontiguousarray(pixels)
+    if palette is None:
+        image = Image.fromarray(pixels)
+    else:
+        size = pixels.shape[1], pixels.shape[0]
+        image = Image.frombuffer("P", size, pixels, "raw", "P", 0, 1)
         image.putpalette(palette)
     info = PngImagePlugin.PngInfo()
     for keyword, value in (text or {}).items():
