@@ -74,6 +74,8 @@ def test_by_default_the_lessons_mnist_is_mixed_in(
     assert not all(
         np.allclose(a, b) for a, b in zip(default.get_weights(), alone.get_weights(), strict=True)
     )
+    with pytest.raises(ValueError, match=r"mix_with='mnist': give a loaded MnistData"):
+        fine_tune(quick_model, images, labels, config=config, mix_with="mnist")
 
 
 def small_network(outputs: int = 10):

@@ -159,7 +159,12 @@ def _mixed_digits(mix_with) -> tuple[np.ndarray, np.ndarray] | None:
     """Return the digits to mix in as uint8 ``[N, 28, 28, 1]`` and one-hot labels, or None."""
     if mix_with is None:
         return None
-    if isinstance(mix_with, str) and mix_with == LESSON_MNIST:
+    if isinstance(mix_with, str):
+        if mix_with != LESSON_MNIST:
+            raise ValueError(
+                f"mix_with={mix_with!r}: give a loaded MnistData, (images, labels), None for "
+                f"the drawings alone, or leave it out for the lesson's MNIST."
+            )
         from mnist_lesson.data.mnist import MnistData
 
         mix_with = MnistData().load()
